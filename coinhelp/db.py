@@ -1,0 +1,178 @@
+"""The SQLite database: connections, PRAGMAs and numbered migrations.
+
+One writer connection behind a lock serialises every write transaction
+(transactions on a shared aiosqlite connection are not isolated from each
+other), and a second, read-only connection serves reads so they never wait
+behind a write. WAL lets the reader see every committed transaction.
+
+Durability: WAL with synchronous=FULL, so a transaction that returned from
+COMMIT survives a process kill and a power cut alike. A pledge is
+acknowledged only after its commit.
+
+Migrations are `migrations/NNNN_name.sql`; the first line of each says why it
+exists. The schema version is SQLite's `user_version`; each migration and its
+version bump run in one transaction, so an older database upgrades in place
+or not at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from coinhelp.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """The migrations in `directory`, ordered; versions must run 1, 2, 3 ..."""
+    migrations = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise ConfigError(f"migration file {path.name!r} is not named NNNN_name.sql")
+        migrations.append(Migration(int(match.group(1)), path.stem, path.read_text("utf-8")))
+    for expected, migration in enumerate(migrations, start=1):
+        if migration.version != expected:
+            raise ConfigError(f"migration {migration.name} should be numbered {expected:04d}")
+    return migrations
+
+
+class Database:
+    """The bot's database. Open with `await Database.open(path)`; close with `close()`."""
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self.path = path
+        self._writer = writer
+        self._reader = reader
+        self._write_lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path | str, migrations: Sequence[Migration] | None = None) -> Database:
+        """Open (creating if needed) and migrate the database at `path`."""
+        path = Path(path)
+        if path.parent != Path() and not path.parent.exists():
+            raise ConfigError(f"the folder for the database {str(path)!r} does not exist")
+        writer = await aiosqlite.connect(path, isolation_level=None)
+        reader: aiosqlite.Connection | None = None
+        try:
+            writer.row_factory = sqlite3.Row
+            for pragma in PRAGMAS:
+                await writer.execute(pragma)
+            await migrate(writer, load_migrations() if migrations is None else migrations)
+            reader = await aiosqlite.connect(path, isolation_level=None)
+            reader.row_factory = sqlite3.Row
+            for pragma in (*PRAGMAS[2:], "PRAGMA query_only = ON"):
+                await reader.execute(pragma)
+        except BaseException:
+            await writer.close()
+            if reader is not None:
+                await reader.close()
+            raise
+        return cls(path, writer, reader)
+
+    async def close(self) -> None:
+        """Wait for the write in flight, then close both connections."""
+        if self._closed:
+            return
+        async with self._write_lock:
+            self._closed = True
+            await self._reader.close()
+            await self._writer.close()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction: `async with db.write() as conn: ...`.
+
+        Commits when the block ends, rolls back if it raises. Only one write
+        transaction runs at a time.
+        """
+        async with self._write_lock:
+            if self._closed:
+                raise RuntimeError("the database is closed")
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                await self._writer.execute("ROLLBACK")
+                raise
+            await self._writer.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of a read-only query (one thread hop)."""
+        return list(await self._reader.execute_fetchall(sql, tuple(params)))
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        rows = await self._reader.execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def get_meta(self, key: str) -> str | None:
+        row = await self.fetchone("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else str(row["value"])
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self.write() as conn:
+            await conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+async def migrate(conn: aiosqlite.Connection, migrations: Sequence[Migration]) -> int:
+    """Apply the migrations newer than the database; return the final version."""
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = int(row[0]) if row else 0
+    latest = migrations[-1].version if migrations else 0
+    if current > latest:
+        raise ConfigError(
+            f"the database is at schema version {current}, newer than this coinhelp ({latest}); "
+            "upgrade coinhelp or restore a matching backup"
+        )
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        log.info("migrating database to version %d (%s)", migration.version, migration.name)
+        # executescript commits first and cannot be parameterised; the version is an int.
+        script = f"BEGIN;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
+        try:
+            await conn.executescript(script)
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise ConfigError(f"database migration {migration.name} failed: {exc}") from exc
+        current = migration.version
+    return current

@@ -1,0 +1,129 @@
+"""The one Jinja2 environment, its filters, and Discord's size limits.
+
+Every user-facing sentence lives in `templates/`. A template renders either
+a whole message (`Renderer.text`) or the parts of an embed, one
+`{% block %}` each (`Renderer.parts`: title, description, footer ...).
+
+Moderator- and member-written text (FAQ bodies, goal names) is only ever a
+value passed into a template, never a template itself. The environment is
+sandboxed anyway, so even a template mistake cannot reach Python internals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, Template
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+# Discord's limits (https://discord.com/developers/docs/resources/message).
+CONTENT_MAX = 2000
+EMBED_TITLE_MAX = 256
+EMBED_DESCRIPTION_MAX = 4096
+EMBED_FOOTER_MAX = 2048
+EMBED_FIELD_NAME_MAX = 256
+EMBED_FIELD_VALUE_MAX = 1024
+EMBED_TOTAL_MAX = 6000
+CHOICE_NAME_MAX = 100
+CHOICES_MAX = 25
+
+ELLIPSIS = "…"
+_MARKDOWN_CHARS = re.compile(r"([\\*_`~|>#\[\]()-])")
+_MASS_MENTION = re.compile(r"@(everyone|here)")
+
+
+def clip(text: str, limit: int, marker: str = ELLIPSIS) -> str:
+    """`text` cut to `limit` characters, ending with a visible marker if cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(marker))].rstrip() + marker
+
+
+def split_pages(text: str, limit: int) -> list[str]:
+    """Split `text` into pieces of at most `limit` characters.
+
+    Cuts at paragraph breaks, then line breaks, then spaces, so a long answer
+    reads naturally across pages; a single overlong word is cut hard.
+    """
+    pages: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        for separator in ("\n\n", "\n", " "):
+            cut = window.rfind(separator)
+            if cut > limit // 4:
+                break
+        else:
+            cut = limit
+        pages.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not pages:
+        pages.append(rest)
+    return pages
+
+
+def escape_markdown(text: str) -> str:
+    """Show `text` literally in Discord: markdown characters are escaped."""
+    return _MARKDOWN_CHARS.sub(r"\\\1", text)
+
+
+def defuse_mentions(text: str) -> str:
+    """Break @everyone/@here visually too (the bot never pings them anyway)."""
+    return _MASS_MENTION.sub("@\u200b\\1", text)
+
+
+def one_line(text: str, limit: int = CHOICE_NAME_MAX) -> str:
+    """Collapse whitespace to single spaces and clip: for choice names and titles."""
+    return clip(" ".join(text.split()), limit)
+
+
+def number(value: int | float) -> str:
+    """1234567 → '1,234,567'."""
+    return f"{value:,}"
+
+
+def discord_time(value: dt.datetime, style: str = "f") -> str:
+    """A Discord timestamp that every reader sees in their own time zone."""
+    return f"<t:{int(value.timestamp())}:{style}>"
+
+
+class Renderer:
+    """Renders the templates in one directory; templates are compiled once."""
+
+    def __init__(self, directory: Path = TEMPLATES_DIR) -> None:
+        self.env = ImmutableSandboxedEnvironment(
+            loader=FileSystemLoader(directory),
+            undefined=StrictUndefined,
+            autoescape=False,  # Discord Markdown, not HTML
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters.update(
+            clip=clip,
+            md=escape_markdown,
+            defuse=defuse_mentions,
+            one_line=one_line,
+            number=number,
+            discord_time=discord_time,
+        )
+
+    def template(self, name: str) -> Template:
+        return self.env.get_template(name)
+
+    def text(self, name: str, /, **context: Any) -> str:
+        """The whole template as message content, at most 2,000 characters."""
+        return clip(self.template(name).render(**context).strip(), CONTENT_MAX)
+
+    def parts(self, name: str, /, **context: Any) -> dict[str, str]:
+        """Each `{% block %}` of the template, rendered and stripped."""
+        template = self.template(name)
+        ctx = template.new_context(context)
+        return {
+            block: "".join(render(ctx)).strip() for block, render in template.blocks.items()
+        }

@@ -1,0 +1,58 @@
+"""Typed settings, read from the environment and a `.env` file.
+
+Variables already set in the environment win over the `.env` file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from coinhelp.errors import ConfigError
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_FAQ_DIR = REPO_DIR / "faq"
+DEFAULT_DB = "coinhelp.db"
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord_token: str | None
+    db_path: Path
+    faq_dir: Path
+    log_level: str
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level]
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Build settings from `environ` (default: os.environ) over `env_file`.
+
+    Raises ConfigError for a value that cannot be used.
+    """
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    token = values.get("DISCORD_TOKEN", "").strip() or None
+    level = values.get("COINHELP_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(
+            f"COINHELP_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}"
+        )
+    faq_dir = Path(values.get("COINHELP_FAQ_DIR", "").strip() or DEFAULT_FAQ_DIR)
+    if not faq_dir.is_dir():
+        raise ConfigError(f"COINHELP_FAQ_DIR {str(faq_dir)!r} is not a directory")
+    db_path = Path(values.get("COINHELP_DB", "").strip() or DEFAULT_DB)
+    return Settings(discord_token=token, db_path=db_path, faq_dir=faq_dir, log_level=level)
