@@ -1,0 +1,1207 @@
+"""Finding the FAQ entry a question or a half-typed topic is about.
+
+People ask the way they chat: "how do i get my money bak for coins i didnt use",
+"can u undo a rose", "y is it cheaper on the website". Entries and questions go
+through the same steps:
+
+1. words: lowercase, accents and punctuation dropped, "$" → dollar, chat
+   shorthand expanded (u → you, r → are, wat → what, acc → account ...);
+2. typos (questions only): a word no entry uses is replaced by the closest word
+   from the entries' names and keywords or from the lexicon (one edit, two for
+   long words; swapping two neighbours counts as one), or split into two known
+   words ("moneyback");
+3. concepts: a small lexicon maps words and phrases that mean the same thing in
+   this domain to one concept ("money back", "get it back", "reimburse" →
+   ~refund; "im 15", "minor", "how old" → ~age), so a question can find an
+   entry without sharing a word with it; words after "without", "no" or
+   "instead of" count less (they say what is *not* meant);
+4. stop words dropped, the rest reduced to a light stem (coins → coin).
+
+A question becomes *units*: one per meaningful word (its stem or any of its
+concepts may match) and one per phrase. Each entry term carries the weight of
+the field it came from (title and aliases > key and keywords > body). A
+question scores against an entry by *coverage*: the share of the question's
+units, weighted by idf (so "coin" counts little and "vpn" a lot), that the
+entry explains, plus a small bonus when the question covers most of the
+entry's title or an alias. A word no entry knows counts against every entry:
+that is what turns "anyone up for valorant" or "whats the wifi password" into
+`none` rather than a guess. The best score and its margin over the runner-up
+decide between answer, unsure and none.
+
+Speed: candidates come from an inverted index of names and keywords, and only
+the leading ones are scored in full, so a call takes about a millisecond even
+over 10,000 entries. Analysed entries are cached, so rebuilding a matcher after
+a moderator's edit only analyses what changed.
+
+The weights and thresholds below were calibrated on the tune split of
+tests/data/faq_questions.yaml; its holdout split checks they generalise.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import heapq
+import logging
+import math
+import operator
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Container, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from coinhelp.faqdata import FaqEntry, name_form
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["answer", "unsure", "none"]
+
+# -- calibration ------------------------------------------------------------------
+
+# How much a term counts depending on where the entry has it.
+NAME_WEIGHT = 1.0  # title, an alias
+KEYWORD_WEIGHT = 0.8  # a keyword, the key
+BODY_WEIGHT = 0.25
+
+CORRECTED_WEIGHT = 0.8  # a typo-corrected word is less certain than one typed right
+NEGATED_WEIGHT = 0.5  # a word after "without", "no", "instead of"
+NUMBER_WEIGHT = 0.5  # a number an entry has ("18", "6607"); other numbers count 0
+UNKNOWN_WEIGHT = 1.0  # a word no entry knows, as a share of the rarest known term's idf
+CONCEPT_CREDIT = 0.5  # a concept match is worth at least this share of the unit
+NAME_BONUS = 0.2  # extra for covering all of an entry's title or an alias
+
+ANSWER_MIN = 0.55  # below: not sure enough to answer outright
+UNSURE_MIN = 0.45  # below: nothing fits
+ANSWER_MARGIN = 0.85  # to answer, the runner-up must score below this share of the best
+CANDIDATE_SHARE = 0.7  # "did you mean" lists entries within this share of the best
+
+FUZZY_MIN = 0.25  # autocomplete and suggestions: fuzzy matches scoring at least this
+FUZZY_SHARE = 0.5  # ... and at least this share of the best fuzzy match
+
+# Bounds that keep a call to a few milliseconds with 10,000 entries: a term in more
+# entries' names and keywords than this has a tiny idf, so the rest would change
+# little; only the leading candidates are scored in full.
+POSTINGS_WALK_MAX = 2000
+CANDIDATES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    """What `Matcher.ask` concluded.
+
+    `candidates` are entry keys, best first: one for "answer", two or three for
+    "unsure", none for "none". `scores` are the candidates' scores (0 to about
+    1.2; an exact name scores 1.0), for logs and debugging.
+    """
+
+    kind: Kind
+    candidates: tuple[str, ...]
+    scores: tuple[float, ...] = ()
+
+
+# -- words ----------------------------------------------------------------------------
+
+# Chat shorthand → what it stands for. Applied to single words before anything else.
+_SHORTHAND: dict[str, str] = {
+    "u": "you",
+    "ya": "you",
+    "yu": "you",
+    "r": "are",
+    "ur": "your",
+    "y": "why",
+    "wat": "what",
+    "wut": "what",
+    "wht": "what",
+    "wot": "what",
+    "whut": "what",
+    "hw": "how",
+    "pls": "please",
+    "plz": "please",
+    "plez": "please",
+    "cant": "can not",
+    "cannot": "can not",
+    "dont": "do not",
+    "didnt": "did not",
+    "doesnt": "does not",
+    "wont": "will not",
+    "isnt": "is not",
+    "arent": "are not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "wasnt": "was not",
+    "shouldnt": "should not",
+    "couldnt": "could not",
+    "im": "i am",
+    "ive": "i have",
+    "thru": "through",
+    "tho": "though",
+    "b4": "before",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "cos": "because",
+    "n": "and",
+    "2": "to",
+    "4": "for",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "acc": "account",
+    "acct": "account",
+    "accnt": "account",
+    "pw": "password",
+    "pwd": "password",
+    "passwd": "password",
+    "tt": "tiktok",
+    "tiktoks": "tiktok",
+    "vid": "video",
+    "vids": "videos",
+    "ppl": "people",
+    "smth": "something",
+    "sth": "something",
+    "yr": "year",
+    "yrs": "years",
+    "mins": "minutes",
+    "hrs": "hours",
+    "amt": "amount",
+    "bucks": "dollars",
+    "usd": "dollars",
+    "diff": "difference",
+    "fave": "fav",
+    "favorite": "favourite",
+    "msg": "message",
+    "lil": "little",
+    "abt": "about",
+    "w": "with",
+    "ty": "thanks",
+    "thx": "thanks",
+    "mod": "moderator",
+    "mods": "moderators",
+    "whats": "what is",
+    "wats": "what is",
+    "wuts": "what is",
+    "whts": "what is",
+    "hows": "how is",
+    "wheres": "where is",
+    "whens": "when is",
+    "whos": "who is",
+    "thats": "that is",
+    "theres": "there is",
+    "heres": "here is",
+    "youre": "you are",
+    "theyre": "they are",
+    "hes": "he is",
+    "shes": "she is",
+    "aint": "is not",
+    "yall": "you",
+    "lemme": "let me",
+    "gimme": "give me",
+    "dunno": "do not know",
+    "imma": "i am going to",
+    "ima": "i am going to",
+    "tryna": "trying to",
+    "some1": "someone",
+    "any1": "anyone",
+    "every1": "everyone",
+    "no1": "no one",
+    "2day": "today",
+    "wen": "when",
+    "bout": "about",
+    "bcuz": "because",
+    "becuz": "because",
+    "hav": "have",
+    "hv": "have",
+    "dat": "that",
+    "dis": "this",
+    "frm": "from",
+    "luv": "love",
+    "bday": "birthday",
+    "pic": "picture",
+    "pics": "pictures",
+}
+
+# Word pairs that are one thing, merged before shorthand is expanded ("mod apk" is a
+# modded app, while "mod" alone is a moderator).
+_MERGES: dict[tuple[str, str], str] = {("tik", "tok"): "tiktok", ("mod", "apk"): "modapk"}
+_MERGE_SECONDS = frozenset(second for _, second in _MERGES)
+
+# Symbols that carry meaning in a question about money.
+_SYMBOLS = {"$": " dollar ", "€": " euro ", "£": " pound ", "%": " percent ", "&": " and "}
+_SYMBOL_RE = re.compile("|".join(re.escape(symbol) for symbol in _SYMBOLS))
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_NUMBER_RE = re.compile(r"^[0-9]+k?$")  # 6607, 10k
+
+# Words that say nothing about which entry is meant, including chat filler and
+# verbs every question has ("how does it work", "can someone explain").
+_STOPWORDS = frozenset(
+    """
+    a an the is are am was were be been being do does did doing done have has had having
+    i me my mine myself you your yours yourself we us our ours they them their theirs he him
+    his she her hers it its itself this that these those there here what which who whom
+    whose when where why how can could would should will shall may might must to of in on
+    at by for with from about into onto as if or and but so than then too very just also
+    only not no yes any some all each every both either neither other another such same
+    again ever even else please thanks thank anyone someone somebody anybody something
+    anything everyone everybody thing things stuff lol lmao lmfao rofl omg idk ik ok okay
+    kk hi hey hello sup yo hiya heya guys guy bro sis dude man fam pal like really actually
+    basically literally rn fr ngl tbh btw imo mean means get got gets getting go goes going
+    went want wanted need needs know knows tell told say says said let lets make makes one
+    ones way much many lot lots bit kinda sorta wonder wondering question questions quick
+    help helps helped helping through though because while ah oh um uh hmm yeah yea yep
+    nope sure still well now today already up down out off over under back after before
+    more less most between vs versus find see look looking try trying think ask asking
+    check checking possible able anymore people person without work works working new
+    money exactly anything everything explain confused understand curious use used uses
+    using point purpose nvm ikr
+    """.split()  # noqa: SIM905  (a word list reads better as text)
+)
+
+
+def _words(text: str) -> list[str]:
+    """Lowercase words of `text` with symbols spelled out and shorthand expanded."""
+    text = text.casefold()
+    if not text.isascii():  # café → cafe; skipped for plain text, which is most of it
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    text = text.replace("'", "").replace("’", "")  # don't → dont, then shorthand
+    text = _SYMBOL_RE.sub(lambda match: _SYMBOLS[match.group()], text)
+    merged: list[str] = []
+    for word in _WORD_RE.findall(text):
+        if merged and word in _MERGE_SECONDS and (merged[-1], word) in _MERGES:
+            merged[-1] = _MERGES[(merged[-1], word)]
+        else:
+            merged.append(word)
+    words: list[str] = []
+    for word in merged:
+        expanded = _SHORTHAND.get(word)
+        if expanded is None:
+            words.append(word)
+        else:
+            words.extend(expanded.split())
+    return words
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light stem: enough to make coins/coin, expired/expires and sharing/share meet."""
+    if not word.isalpha():
+        return word
+    if len(word) <= 3:
+        # use/used/uses and age/aged/ages must meet: their longer forms lose the "e".
+        return word[:-1] if len(word) == 3 and word.endswith("e") else word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("ing") and len(word) >= 6:
+        word = _undouble(word[:-3])
+    elif word.endswith("ed"):
+        word = _undouble(word[:-2])
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("e") and len(word) >= 3:
+        word = word[:-1]
+    return word
+
+
+def _undouble(word: str) -> str:
+    # shipping → shipp → ship; but keep "ll", "ss" (sell, pass) as they are.
+    if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        return word[:-1]
+    return word
+
+
+# -- concepts -------------------------------------------------------------------------
+
+# Words and phrases that mean the same thing here, by concept: first the single
+# words (one string), then the phrases (one string each). Single words also match
+# their other forms (refunded → refund) unless written "=word": "=hacked" is an
+# account problem while "hack" is a cheat. A phrase matches consecutive words by
+# their stems; "*" lets up to two words sit in between (get * back: "get my money
+# back"); "<num>" is a number from 10 to 99 (ages). These are meanings, not
+# questions: add a synonym to the group where it belongs.
+_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "refund": (
+        "refund refundable nonrefundable reimburse reimbursement chargeback repay",
+        "money back",
+        "get * back",
+        "give * back",
+        "pay * back",
+        "charge back",
+        "cash back",
+        "return * coin",
+        "return * purchase",
+        "return * money",
+    ),
+    "undo": (
+        "undo undone unsend unsent reverse reversal revert retract cancel cancelled "
+        "cancellation regret",
+        "take * back",
+        "send * back",
+        "call * back",
+    ),
+    "mistake": (
+        "mistake mistaken mistakenly accident accidental accidentally accidently misclick "
+        "mistap oops wrong wrongly unintentionally",
+        "by error",
+        "fat finger",
+        "did not mean",
+    ),
+    "gift": ("gift gifting rose lion universe galaxy donut present donate donation tip tipping",),
+    "receive": (
+        "receive receives received receiving recipient",
+        "creator * get",
+        "streamer * get",
+        "they get",
+        "happen to",
+    ),
+    "age": (
+        "age aged minor underage adult teen teenager eighteen thirteen",
+        "how old",
+        "year old",
+        "old enough",
+        "too young",
+        "under <num>",
+        "over <num>",
+        "i am <num>",
+        "<num> yo",
+        "<num> year",
+        "be <num>",
+        "is <num>",
+    ),
+    "family": (
+        "kid child children son daughter parent parental mom mum mommy mother dad daddy "
+        "father guardian family",
+        "little brother",
+        "little sister",
+        "younger brother",
+        "younger sister",
+    ),
+    "price": (
+        "price pricing cost costing expensive cheap cheaper cheapest pricey dollar euro "
+        "pound rupee peso overpriced",
+        "how much",
+        "per coin",
+        "pay less",
+        "pay more",
+    ),
+    "buy": (
+        "buy bought purchase recharge topup reload refill order",
+        "top up",
+        "top * up",
+        "get coin",
+        "add coin",
+        "load coin",
+    ),
+    "web": (
+        "website web site browser online pc computer laptop desktop chrome safari firefox url",
+        "tiktok com",
+    ),
+    "app": (
+        "app phone iphone ipad android ios mobile apple samsung tablet",
+        "app store",
+        "play store",
+        "google play",
+    ),
+    "payment": (
+        "card debit credit paypal visa mastercard klarna bank payment",
+        "apple pay",
+        "google pay",
+        "payment method",
+        "pay with",
+    ),
+    "wallet": (
+        "wallet balance =stored =kept storage",
+        "where * kept",
+        "where * stored",
+    ),
+    "expire": (
+        "expire expiry expiration expirey disappear vanish deadline reset",
+        "run out",
+        "go away",
+        "time limit",
+    ),
+    "last": (
+        "forever permanent permanently remain",
+        "coin * last",
+        "last forever",
+        "last long",
+        "still there",
+        "still valid",
+        "still have",
+        "keep * coin",
+    ),
+    "unused": (
+        "unused unspent",
+        "not * use",
+        "not * spend",
+        "not * spent",
+        "never * use",
+        "never * spent",
+    ),
+    "lose": ("lose losing lost gone missing",),
+    "duration": ("year month week", "how long", "after a while", "for ages"),
+    "diamond": (
+        "diamond cashout withdraw withdrawal payout earn earning income revenue paycheck",
+        "cash out",
+        "cash * out",
+        "get paid",
+        "make money",
+        "turn into money",
+        "convert * cash",
+    ),
+    "creator": (
+        "creator streamer host tiktoker influencer idol fav favourite",
+        "content creator",
+    ),
+    "free": (
+        "free freebie broke",
+        "for free",
+        "without money",
+        "without paying",
+        "without spending",
+        "no money",
+        "no coin",
+        "can not afford",
+        "not afford",
+        "cost nothing",
+        "instead of",
+        "other way",
+    ),
+    "cheat": (
+        "generator gen hack cheat glitch exploit =modded modapk trick adder",
+        "free * coin",
+        "mod menu",
+    ),
+    "scam": (
+        "scam scammer =scammed skam fake legit legitimate trustworthy sketchy suspicious shady",
+        "is it real",
+        "is this real",
+        "real or fake",
+        "too good to be true",
+    ),
+    "seller": (
+        "seller reseller resell selling vendor marketplace offer offering",
+        "sell * coin",
+        "third party",
+        "3rd party",
+        "half price",
+        "other site",
+    ),
+    "safe": ("safe safely safety risk risky danger dangerous",),
+    "details": ("details info information data",),
+    "ui": ("button option menu tab icon setting screen page",),
+    "choose": ("pick choose chose select custom",),
+    "send": ("send sent give gave giving",),
+    "support": ("support supporter helpful useful benefit",),
+    "enable": ("enable enabled activate", "turn on", "switch on", "set up"),
+    # Topics people ask about that the curated FAQ leaves out on purpose: a server's
+    # own entry can take them up; otherwise they mark a question as off-topic.
+    "golive": ("livestreaming", "go live", "going live", "start a live", "start * stream"),
+    "audience": ("=followers =follower", "follower count"),
+    "value": ("worth value equal equals convert conversion", "same as"),
+    "change": ("change switch swap",),
+    "odd": ("weird strange random unknown unfamiliar unusual odd",),
+    "security": (
+        "secure security protect protection password passcode 2fa authentication "
+        "authenticator phishing login =stop prevent avoid",
+        "two factor",
+        "2 factor",
+        "two step",
+        "2 step",
+        "log in",
+        "sign in",
+        "login code",
+        "verification code",
+    ),
+    "credentials": (
+        "",
+        "ask * password",
+        "ask * login",
+        "ask * code",
+        "ask * detail",
+        "share * password",
+        "give * password",
+        "send * password",
+        "share * login",
+        "give * login",
+        "share * code",
+        "give * code",
+        "send * code",
+        "share * detail",
+        "give * detail",
+    ),
+    "compromised": (
+        "=hacked hacker stolen steal stole compromised unauthorized unauthorised",
+        "without me",
+        "without my permission",
+        "did not make",
+        "not me",
+        "someone * used",
+        "someone * spent",
+        "someone * bought",
+        "someone else",
+        "someone knows",
+        "into * account",
+        "access * account",
+        "took over",
+    ),
+    "history": (
+        "history transaction statement receipt",
+        "transaction history",
+        "purchase history",
+        "where * went",
+        "where * gone",
+    ),
+    "limit": (
+        "limit limited unlimited max maximum cap capped restrict restriction daily weekly "
+        "monthly =blocked =declined =refused allowed",
+        "how many * can",
+        "how much can",
+        "at once",
+        "one go",
+        "per day",
+        "per week",
+        "per month",
+        "a day",
+        "a week",
+        "a month",
+        "not let me",
+        "stop * from",
+        "buy more",
+        "too much",
+        "block * recharge",
+        "block * purchase",
+        "block * payment",
+    ),
+    "region": (
+        "region regional country abroad overseas international location locale vpn proxy "
+        "local currency tax vat uk usa america american india indian brazil philippines "
+        "indonesia europe european eu germany france mexico canada australia nigeria "
+        "pakistan turkey japan korea vietnam egypt spain italy euro pound rupee peso",
+        "the us",
+        "the states",
+        "another country",
+        "other country",
+        "exchange rate",
+    ),
+    "goal": (
+        "goal pledge contribute contribution pool together leaderboard milestone target "
+        "progress percent bot",
+        "chip in",
+        "team up",
+        "group gift",
+        "how close",
+        "how far",
+    ),
+    "require": (
+        "requirement required require eligible",
+        "have to be",
+        "need to be",
+        "must be",
+        "old enough",
+    ),
+    "engage": (
+        "likes liking comment share follow duet stitch challenge repost engagement hype "
+        "boost promote",
+        "show love",
+        "show support",
+    ),
+}
+
+_AGE_NUMBER = re.compile(r"^[1-9][0-9]$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    concept: str
+    parts: tuple[str, ...]  # light stems, "*" and "<num>"
+
+
+def _build_lexicon() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, list[_Phrase]]]:
+    exact: dict[str, set[str]] = {}  # word as typed → concepts
+    stems: dict[str, set[str]] = {}  # light stem → concepts
+    phrases: dict[str, list[_Phrase]] = {}  # first part → phrases starting with it
+    for concept, (words, *phrase_texts) in _CONCEPTS.items():
+        for word in words.split():
+            exact.setdefault(word.lstrip("="), set()).add("~" + concept)
+            if not word.startswith("="):
+                stems.setdefault(stem(word), set()).add("~" + concept)
+        for text in phrase_texts:
+            parts = tuple(p if p in ("*", "<num>") else stem(p) for p in text.split())
+            phrases.setdefault(parts[0], []).append(_Phrase("~" + concept, parts))
+    return exact, stems, phrases
+
+
+_EXACT, _STEMS, _PHRASES = _build_lexicon()
+_LEXICON_WORDS = frozenset(
+    word.lstrip("=")
+    for texts in _CONCEPTS.values()
+    for text in texts
+    for word in text.split()
+    if word not in ("*", "<num>")
+)
+
+# Words after these are what the asker does *not* mean or have: "instead of sending
+# gifts", "without spending money", "no coins". They still count, a little.
+_NEGATIONS = (("instead", "of"), ("rather", "than"), ("without",), ("no",))
+_NEGATION_STARTS = frozenset(trigger[0] for trigger in _NEGATIONS)
+_NEGATED_SPAN = 2  # meaningful words
+
+
+def _phrase_end(words: list[str], stems: list[str], start: int, parts: tuple[str, ...]) -> int:
+    """Where the phrase `parts` starting at `start` ends (exclusive), or -1."""
+    position = start
+    for index, part in enumerate(parts):
+        if part == "*":
+            continue
+        gap = 2 if index > 0 and parts[index - 1] == "*" else 0
+        for candidate in range(position, min(position + gap + 1, len(words))):
+            if (part == "<num>" and _AGE_NUMBER.match(words[candidate])) or (
+                stems[candidate] == part
+            ):
+                position = candidate + 1
+                break
+        else:
+            return -1
+    return position
+
+
+def _negated(words: list[str]) -> set[int]:
+    """Positions of the meaningful words a negation applies to."""
+    negated: set[int] = set()
+    for start, word in enumerate(words):
+        if word not in _NEGATION_STARTS:
+            continue
+        for trigger in _NEGATIONS:
+            if tuple(words[start : start + len(trigger)]) != trigger:
+                continue
+            taken = 0
+            for position in range(start + len(trigger), len(words)):
+                if words[position] in _STOPWORDS:
+                    continue
+                negated.add(position)
+                taken += 1
+                if taken == _NEGATED_SPAN:
+                    break
+    return negated
+
+
+def _read(words: list[str]) -> tuple[list[tuple[int, str, set[str]]], list[tuple[str, int, int]]]:
+    """The meaningful words as (position, stem, concepts); the phrases as (concept,
+    start, end)."""
+    stems = [stem(word) for word in words]
+    content: list[tuple[int, str, set[str]]] = []
+    phrases: list[tuple[str, int, int]] = []
+    for position, word in enumerate(words):
+        word_stem = stems[position]
+        if word not in _STOPWORDS:
+            concepts = _EXACT.get(word)
+            if concepts is None:
+                concepts = _STEMS.get(word_stem, set())
+            content.append((position, word_stem, concepts))
+        first = "<num>" if word[0].isdigit() and _AGE_NUMBER.match(word) else word_stem
+        for phrase in _PHRASES.get(first, ()):
+            end = _phrase_end(words, stems, position, phrase.parts)
+            if end >= 0:
+                phrases.append((phrase.concept, position, end))
+    return content, phrases
+
+
+def _term_weights(words: list[str]) -> dict[str, float]:
+    """Every term in `words` (stems and concepts) with its weight: 1, less if negated."""
+    content, phrases = _read(words)
+    negated = _negated(words) if _NEGATION_STARTS.intersection(words) else set()
+    weights: dict[str, float] = {}
+    for position, word_stem, concepts in content:
+        weight = NEGATED_WEIGHT if position in negated else 1.0
+        for term in (word_stem, *concepts):
+            if weights.get(term, 0.0) < weight:
+                weights[term] = weight
+    for concept, _, _ in phrases:
+        weights[concept] = 1.0
+    return weights
+
+
+def _units(
+    words: list[str],
+    weights: list[float] | None = None,
+    vocabulary: Container[str] | None = None,
+) -> list[dict[str, float]]:
+    """What a question says, as units of alternatives (term → weight), any of which
+    may match.
+
+    Each meaningful word gives a unit: its stem and the concepts the word stands
+    for. Each phrase gives a unit with its concept. Units that share a term are
+    merged, so "my fav creator" says ~creator once and a repeated word counts once.
+    `weights` scale each word's unit (typo-corrected words count a little less).
+    With a `vocabulary` of known terms, a word that only matters as part of a
+    phrase ("little" in "little brother") gives no unit of its own.
+    """
+    content, phrases = _read(words)
+    negated = _negated(words)
+    in_phrase = {n for _, start, end in phrases for n in range(start, end)}
+    units: list[dict[str, float]] = [{concept: 1.0} for concept, _, _ in phrases]
+    for position, word_stem, concepts in content:
+        weight = weights[position] if weights else 1.0
+        if position in negated:
+            weight *= NEGATED_WEIGHT
+        if (
+            vocabulary is not None
+            and position in in_phrase
+            and not concepts
+            and word_stem not in vocabulary
+        ):
+            continue
+        units.append(dict.fromkeys((word_stem, *concepts), weight))
+    return _merge_overlapping(units)
+
+
+def _merge_overlapping(units: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Units sharing a term, merged into one (each term keeps its highest weight)."""
+    merged: list[dict[str, float]] = []
+    owner: dict[str, int] = {}  # term → index in merged
+    for unit in units:
+        targets = sorted({owner[term] for term in unit if term in owner})
+        if not targets:
+            into = len(merged)
+            merged.append({})
+        else:
+            into = targets[0]
+            for other in targets[1:]:  # fold the other groups into the first
+                for term, weight in merged[other].items():
+                    merged[into][term] = max(merged[into].get(term, 0.0), weight)
+                merged[other] = {}
+        for term, weight in unit.items():
+            merged[into][term] = max(merged[into].get(term, 0.0), weight)
+        for term in merged[into]:
+            owner[term] = into
+    return [unit for unit in merged if unit]
+
+
+# -- typos ----------------------------------------------------------------------------
+
+
+def _deletes(word: str) -> Iterator[str]:
+    for index in range(len(word)):
+        yield word[:index] + word[index + 1 :]
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Edits (insert, delete, replace, swap of neighbours) from a to b; limit+1 if more."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before_previous: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before_previous, previous = previous, current
+    return previous[-1]
+
+
+def _index_deletes(words: Iterable[str]) -> dict[str, list[str]]:
+    """Symmetric-delete index: each word and each one-letter deletion → the words."""
+    index: dict[str, list[str]] = {}
+    for word in words:
+        if len(word) < 3 or not word.isalpha():
+            continue
+        index.setdefault(word, []).append(word)
+        for deleted in set(_deletes(word)):
+            index.setdefault(deleted, []).append(word)
+    return index
+
+
+# The lexicon's and stop words are targets for every matcher: index them once.
+_BASE_TARGETS = _LEXICON_WORDS | _STOPWORDS
+_BASE_DELETES = _index_deletes(_BASE_TARGETS)
+
+
+class _Speller:
+    """Corrects a word to the closest target word: symmetric-delete lookup, then a check.
+
+    Targets are the entries' name and keyword words (`counts`: in how many entries)
+    and the lexicon's and stop words, so "teh" is not a mystery word.
+    """
+
+    def __init__(self, counts: Counter[str]) -> None:
+        self.frequency: dict[str, float] = dict.fromkeys(_BASE_TARGETS, 0.5)
+        for word, count in counts.items():
+            self.frequency[word] = self.frequency.get(word, 0.0) + count
+        self.deletes = _index_deletes(word for word in counts if word not in _BASE_TARGETS)
+        self.sorted_words = sorted(word for word in self.frequency if word.isalpha())
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.frequency
+
+    def correct(self, word: str) -> str | None:
+        """The target word `word` most likely meant, or None when nothing is close enough."""
+        if len(word) < 3 or not word.isalpha():
+            return None
+        limit = 1 if len(word) < 7 else 2
+        keys = {word, *_deletes(word)}
+        if limit == 2:
+            keys |= {twice for once in _deletes(word) for twice in _deletes(once)}
+        best: tuple[int, bool, float, str] | None = None
+        for key in keys:
+            for candidate in (*_BASE_DELETES.get(key, ()), *self.deletes.get(key, ())):
+                distance = edit_distance(word, candidate, limit)
+                if distance > limit or not self._plausible(word, candidate, distance):
+                    continue
+                # Among equally close words prefer one the typo left a letter out of
+                # (hackd → hacked rather than hack): people drop letters more often.
+                rank = (distance, len(candidate) < len(word), -self.frequency[candidate], candidate)
+                if best is None or rank < best:
+                    best = rank
+        return best[3] if best else None
+
+    @staticmethod
+    def _plausible(word: str, candidate: str, distance: int) -> bool:
+        # Short words are too easily another word: "shop" is not "show", "died" is
+        # not "did". Trust them only with a letter left out (bak → back) or two
+        # letters swapped. Longer words keep their first letter, which people
+        # rarely get wrong, unless the one edit is a swap.
+        if len(word) <= 4:
+            return len(candidate) == len(word) + 1 or sorted(candidate) == sorted(word)
+        if word[0] != candidate[0]:
+            return distance == 1 and sorted(candidate) == sorted(word)
+        return True
+
+    def split(self, word: str) -> tuple[str, str] | None:
+        """Two target words run together ("moneyback"), or None."""
+        if len(word) < 6 or not word.isalpha():
+            return None
+        for cut in range(3, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            if left in self.frequency and right in self.frequency:
+                return left, right
+        return None
+
+    def complete(self, prefix: str) -> str | None:
+        """The most common target word starting with `prefix`, or None."""
+        start = bisect.bisect_left(self.sorted_words, prefix)
+        best: tuple[float, str] | None = None
+        for word in self.sorted_words[start:]:
+            if not word.startswith(prefix):
+                break
+            if best is None or self.frequency[word] > best[0]:
+                best = (self.frequency[word], word)
+        return best[1] if best else None
+
+
+# -- entries --------------------------------------------------------------------------
+
+_FAQ_REFERENCE = re.compile(r"`/faq [^`]*`")
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysed:
+    """An entry reduced to what the matcher needs."""
+
+    weights: dict[str, float]  # every term → the weight of its best field
+    strong: tuple[tuple[str, float], ...]  # terms in names, keywords or the key
+    names: tuple[frozenset[str], ...]  # each title's and alias's terms, for the bonus
+    words: frozenset[str]  # words of the names, keywords and key: what typos become
+    forms: tuple[str, ...]  # key, aliases, title as compared by name_form
+    form_words: frozenset[str]  # the words of those, for autocomplete
+
+
+@functools.lru_cache(maxsize=20_000)
+def _analyse(entry: FaqEntry) -> _Analysed:
+    weights: dict[str, float] = {}
+    words: set[str] = set()
+
+    def add(text: str, weight: float) -> frozenset[str]:
+        text_words = _words(text)
+        if weight > BODY_WEIGHT:
+            words.update(text_words)
+        found = _term_weights(text_words)
+        for term, share in found.items():  # share < 1: negated, as in "without spending"
+            if weights.get(term, 0.0) < weight * share:
+                weights[term] = weight * share
+        return frozenset(found)
+
+    # The key is an identifier ("gift-returns") rather than a description: it counts
+    # as a keyword; the title and aliases are the names.
+    add(entry.key.replace("-", " "), KEYWORD_WEIGHT)
+    names = [add(entry.title, NAME_WEIGHT)]
+    names += [add(alias, NAME_WEIGHT) for alias in entry.aliases]
+    for keyword in entry.keywords:
+        add(keyword, KEYWORD_WEIGHT)
+    strong = tuple(weights.items())
+    # "See `/faq refund`" points elsewhere: the other topic is not this entry's.
+    add(_FAQ_REFERENCE.sub(" ", entry.body), BODY_WEIGHT)
+    forms = tuple(name_form(name) for name in (entry.key, *entry.aliases, entry.title))
+    return _Analysed(
+        weights,
+        strong,
+        tuple(name for name in names if name),
+        frozenset(words),
+        forms,
+        frozenset(word for form in forms for word in _WORD_RE.findall(form)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    units: list[dict[str, float]]  # per unit: term → weight of the word behind it
+
+
+class Matcher:
+    """Answers questions and completes topics over one server's FAQ entries.
+
+    Build a new one when the entries change; it keeps no reference to the caller's
+    collection.
+    """
+
+    def __init__(self, entries: Iterable[FaqEntry]) -> None:
+        self.entries: list[FaqEntry] = list(entries)
+        analysed = [_analyse(entry) for entry in self.entries]
+        self._weights = [item.weights for item in analysed]
+
+        # Document frequency over every field; an inverted index over names and
+        # keywords only: they say what an entry is about, and an entry whose body
+        # alone matches can never score high enough to be an answer.
+        frequency: Counter[str] = Counter()
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for index, item in enumerate(analysed):
+            frequency.update(item.weights.keys())
+            for term, weight in item.strong:
+                postings.setdefault(term, []).append((index, weight))
+        count = len(self.entries)
+        self._idf = {term: _idf(count, found) for term, found in frequency.items()}
+        self._postings = postings
+        self._unknown_idf = _idf(count, 1) * UNKNOWN_WEIGHT
+        self._names = [
+            tuple((name, sum(self._idf[term] for term in name)) for name in item.names)
+            for item in analysed
+        ]
+        self._speller = _Speller(Counter(word for item in analysed for word in item.words))
+        self._build_name_index(analysed)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- questions ------------------------------------------------------------------
+
+    def ask(self, question: str) -> AskResult:
+        """The entry that answers `question`, two or three candidates, or none."""
+        named = self._by_name.get(_bare(question))
+        if named is not None:  # the question is an entry's key, title or alias
+            return AskResult("answer", (self.entries[named].key,), (1.0,))
+        ranked = self._rank(self._query(question))
+        if not ranked or ranked[0][1] < UNSURE_MIN:
+            return AskResult("none", ())
+        best = ranked[0][1]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if best >= ANSWER_MIN and runner_up < best * ANSWER_MARGIN:
+            return self._result("answer", ranked[:1])
+        close = [item for item in ranked[:3] if item[1] >= max(UNSURE_MIN, best * CANDIDATE_SHARE)]
+        if len(close) >= 2:
+            return self._result("unsure", close)
+        if best >= ANSWER_MIN:
+            return self._result("answer", ranked[:1])
+        # One weak candidate with nothing near it: "did you mean" needs two.
+        if len(ranked) >= 2 and ranked[1][1] >= UNSURE_MIN / 2:
+            return self._result("unsure", ranked[:2])
+        return AskResult("none", ())
+
+    def scores(self, question: str, limit: int = 5) -> list[tuple[str, float]]:
+        """The best-scoring entry keys for `question`: for debugging and calibrating."""
+        ranked = self._rank(self._query(question))[:limit]
+        return [(self.entries[index].key, round(score, 3)) for index, score in ranked]
+
+    def _result(self, kind: Kind, ranked: list[tuple[int, float]]) -> AskResult:
+        return AskResult(
+            kind,
+            tuple(self.entries[index].key for index, _ in ranked),
+            tuple(round(score, 3) for _, score in ranked),
+        )
+
+    def _query(self, text: str, *, last_is_prefix: bool = False) -> _Query:
+        """`text` as units, typos fixed; `last_is_prefix`: the last word is unfinished."""
+        words = _words(text)
+        fixed: list[str] = []
+        weights: list[float] = []
+        for position, word in enumerate(words):
+            if _NUMBER_RE.match(word):
+                # "6607 coins", "im 15": a number helps when an entry has it; any other
+                # number is just an amount and must not sink the question.
+                fixed.append(word)
+                weights.append(NUMBER_WEIGHT if word in self._idf else 0.0)
+                continue
+            if word in self._speller or stem(word) in self._idf:
+                fixed.append(word)
+                weights.append(1.0)
+                continue
+            if last_is_prefix and position == len(words) - 1:
+                completed = self._speller.complete(word)
+                if completed is not None:
+                    fixed.append(completed)
+                    weights.append(CORRECTED_WEIGHT)
+                    continue
+            correction = self._speller.correct(word)
+            if correction is not None:
+                log.debug("read %r as %r", word, correction)
+                fixed.append(correction)
+                weights.append(CORRECTED_WEIGHT)
+                continue
+            halves = self._speller.split(word)
+            if halves is not None:
+                fixed.extend(halves)
+                weights.extend((CORRECTED_WEIGHT, CORRECTED_WEIGHT))
+                continue
+            fixed.append(word)  # unknown: its unit counts against every entry
+            weights.append(1.0)
+        units = _units(fixed, weights, self._postings)
+        return _Query([unit for unit in units if max(unit.values()) > 0])
+
+    def _rank(self, query: _Query) -> list[tuple[int, float]]:
+        """(entry index, score) of the leading entries for the query, best first."""
+        idf = self._idf
+        total = 0.0
+        units: list[dict[str, float]] = []  # term → value, per unit the entries know
+        for unit in query.units:
+            values = {term: weight * idf[term] for term, weight in unit.items() if term in idf}
+            if not values:
+                # No entry knows any term of this unit (an unknown word, a concept no
+                # entry has): it counts against every entry.
+                total += self._unknown_idf * max(unit.values())
+                continue
+            unit_total = max(values.values())
+            total += unit_total
+            # A concept stands for the word the asker typed: matching it is worth at
+            # least a share of that word, however common the concept is.
+            for term in values:
+                if term.startswith("~"):
+                    values[term] = max(values[term], CONCEPT_CREDIT * unit_total)
+            units.append(values)
+        if total <= 0:
+            return []
+        # Candidates and a first score from names and keywords ...
+        first: dict[int, float] = {}
+        for values in units:
+            best: dict[int, float] = {}
+            for term, value in values.items():
+                for index, weight in self._postings.get(term, ())[:POSTINGS_WALK_MAX]:
+                    if best.get(index, 0.0) < value * weight:
+                        best[index] = value * weight
+            for index, value in best.items():
+                first[index] = first.get(index, 0.0) + value
+        # ... then the leaders in full, bodies included, with the name bonus.
+        asked = {term for values in units for term in values}
+        scored = []
+        for index, _ in heapq.nlargest(CANDIDATES, first.items(), key=operator.itemgetter(1)):
+            weights = self._weights[index]
+            value = sum(
+                max(value * weights.get(term, 0.0) for term, value in values.items())
+                for values in units
+            )
+            bonus = 1.0 + NAME_BONUS * self._name_cover(index, asked)
+            scored.append((index, value / total * bonus))
+        scored.sort(key=lambda item: (-item[1], self.entries[item[0]].key))
+        return scored
+
+    def _name_cover(self, index: int, asked: set[str]) -> float:
+        """The share of the entry's best-covered title or alias the query contains."""
+        best = 0.0
+        for name, weight in self._names[index]:
+            if weight > 0:
+                covered = sum(self._idf[term] for term in name & asked)
+                best = max(best, covered / weight)
+        return best
+
+    # -- topics ---------------------------------------------------------------------
+
+    def _build_name_index(self, analysed: list[_Analysed]) -> None:
+        """Sorted names for prefix search; name word → entries for word prefixes."""
+        names: list[tuple[str, int, int]] = []  # (name, 0 for a key, entry)
+        by_word: dict[str, set[int]] = {}
+        for index, item in enumerate(analysed):
+            names.append((item.forms[0], 0, index))
+            names.extend((form, 1, index) for form in item.forms[1:])
+            for word in item.form_words:
+                by_word.setdefault(word, set()).add(index)
+        names.sort()
+        self._names_sorted = names
+        self._by_word = by_word
+        self._words_sorted = sorted(by_word)
+        self._by_name: dict[str, int] = {}
+        for form, _, index in sorted(names, key=operator.itemgetter(1)):
+            self._by_name.setdefault(_bare(form), index)  # a key wins over an alias
+
+    def complete(self, text: str, limit: int = 25) -> list[FaqEntry]:
+        """Entries for an autocomplete over keys, titles and aliases.
+
+        Names starting with `text` come first; then names containing its words (the
+        last one possibly unfinished); then entries that match it despite typos.
+        Empty text lists the entries by key.
+        """
+        if limit <= 0:
+            return []
+        wanted = name_form(text)
+        if not wanted:
+            return sorted(self.entries, key=operator.attrgetter("key"))[:limit]
+        found: dict[int, None] = {}
+        for stage in (self._prefixed, self._containing, self._fuzzy):
+            for index in stage(wanted):
+                found.setdefault(index)
+                if len(found) >= limit:
+                    return [self.entries[index] for index in found]
+        return [self.entries[index] for index in found]
+
+    def suggest(self, text: str, limit: int = 3) -> list[FaqEntry]:
+        """The closest entries to `text`, for a "not found" message; may be empty."""
+        return self.complete(text, limit) if name_form(text) else []
+
+    def _prefixed(self, wanted: str) -> list[int]:
+        """Entries with a name starting with `wanted`: exact first, keys first, short first."""
+        names = self._names_sorted
+        matches = []
+        for form, rank, index in names[bisect.bisect_left(names, (wanted,)) :]:
+            if not form.startswith(wanted):
+                break
+            matches.append((form != wanted, rank, len(form), index))
+        return [index for *_, index in sorted(matches)]
+
+    def _containing(self, wanted: str) -> list[int]:
+        """Entries whose names have every word of `wanted`, the last as a prefix."""
+        words = _WORD_RE.findall(wanted)
+        if not words:
+            return []
+        *whole, last = words
+        start = bisect.bisect_left(self._words_sorted, last)
+        found: set[int] = set()
+        for word in self._words_sorted[start:]:
+            if not word.startswith(last):
+                break
+            found |= self._by_word[word]
+        for word in whole:
+            found &= self._by_word.get(word, set())
+        return sorted(found, key=lambda index: self.entries[index].key)
+
+    def _fuzzy(self, wanted: str) -> list[int]:
+        """Entries matching `wanted` as a question whose last word may be unfinished."""
+        ranked = self._rank(self._query(wanted, last_is_prefix=True))
+        if not ranked:
+            return []
+        floor = max(FUZZY_MIN, ranked[0][1] * FUZZY_SHARE)
+        return [index for index, score in ranked if score >= floor]
+
+
+def _bare(text: str) -> str:
+    """A name or question compared as a whole: spacing, case and end punctuation ignored."""
+    return name_form(text).strip(" ?!.")
+
+
+def _idf(count: int, frequency: int) -> float:
+    """Rarer terms count more; BM25's form, always positive."""
+    return math.log(1.0 + (count - frequency + 0.5) / (frequency + 0.5))
