@@ -76,7 +76,9 @@ class Database:
         self._closed = False
 
     @classmethod
-    async def open(cls, path: Path | str, migrations: Sequence[Migration] | None = None) -> Database:
+    async def open(
+        cls, path: Path | str, migrations: Sequence[Migration] | None = None
+    ) -> Database:
         """Open (creating if needed) and migrate the database at `path`."""
         path = Path(path)
         if path.parent != Path() and not path.parent.exists():

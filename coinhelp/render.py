@@ -121,9 +121,11 @@ class Renderer:
         return clip(self.template(name).render(**context).strip(), CONTENT_MAX)
 
     def parts(self, name: str, /, **context: Any) -> dict[str, str]:
-        """Each `{% block %}` of the template, rendered and stripped."""
+        """Each `{% block %}` of the template, rendered and stripped.
+
+        Blocks are rendered on their own, so statements outside them
+        (`{% set %}`, `{% import %}`) never run: put them inside the block.
+        """
         template = self.template(name)
         ctx = template.new_context(context)
-        return {
-            block: "".join(render(ctx)).strip() for block, render in template.blocks.items()
-        }
+        return {block: "".join(render(ctx)).strip() for block, render in template.blocks.items()}

@@ -1,0 +1,1 @@
+"""coinhelp's Discord-facing layer: one cog per product area, plus shared UI."""

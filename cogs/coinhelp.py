@@ -1,0 +1,112 @@
+"""/coinhelp: about the bot, and this server's settings."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.common import Interaction, moderator_only
+from coinhelp import __version__
+
+if TYPE_CHECKING:
+    from bot import CoinhelpBot
+
+COLOUR = discord.Colour.from_rgb(254, 44, 85)
+
+
+def embed_from(parts: dict[str, str]) -> discord.Embed:
+    """An embed from a template's blocks: title, description, footer."""
+    embed = discord.Embed(
+        title=parts.get("title") or None,
+        description=parts.get("description") or None,
+        colour=COLOUR,
+    )
+    if parts.get("footer"):
+        embed.set_footer(text=parts["footer"])
+    return embed
+
+
+@app_commands.guild_only()
+class CoinhelpCommands(commands.GroupCog, group_name="coinhelp"):
+    """About coinhelp and this server's settings."""
+
+    def __init__(self, bot: CoinhelpBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="about")
+    async def about(self, interaction: Interaction) -> None:
+        """Version, uptime, latency and how to get help."""
+        latency = self.bot.latency
+        entries = await self.bot.faq.entries(interaction.guild_id or 0)
+        parts = self.bot.renderer.parts(
+            "coinhelp/about.j2",
+            version=__version__,
+            uptime=format_duration(self.bot.uptime),
+            latency_ms=None
+            if math.isinf(latency) or math.isnan(latency)
+            else round(latency * 1000),
+            faq_count=len(entries),
+        )
+        await interaction.response.send_message(embed=embed_from(parts), ephemeral=True)
+
+    @app_commands.command(name="config")
+    @app_commands.rename(announce_channel="announce-channel", moderator_role="moderator-role")
+    @app_commands.describe(
+        announce_channel="Where milestone and goal-summary announcements are posted",
+        moderator_role="Members with this role count as coinhelp moderators",
+    )
+    @moderator_only
+    async def config(
+        self,
+        interaction: Interaction,
+        announce_channel: discord.TextChannel | None = None,
+        moderator_role: discord.Role | None = None,
+    ) -> None:
+        """Show or change where announcements go and who counts as a moderator."""
+        assert interaction.guild is not None  # guild_only
+        store = self.bot.guild_settings
+        changed = announce_channel is not None or moderator_role is not None
+        if changed:
+            settings = await store.update(
+                interaction.guild.id,
+                announce_channel_id=announce_channel.id if announce_channel else None,
+                moderator_role_id=moderator_role.id if moderator_role else None,
+                updated_by=interaction.user.id,
+            )
+        else:
+            settings = await store.get(interaction.guild.id)
+        channel = (
+            interaction.guild.get_channel(settings.announce_channel_id)
+            if settings.announce_channel_id
+            else None
+        )
+        cannot_post = (
+            isinstance(channel, discord.TextChannel)
+            and not channel.permissions_for(interaction.guild.me).send_messages
+        )
+        parts = self.bot.renderer.parts(
+            "coinhelp/config.j2",
+            changed=changed,
+            announce_channel_id=settings.announce_channel_id,
+            moderator_role_id=settings.moderator_role_id,
+            cannot_post=cannot_post,
+        )
+        await interaction.response.send_message(embed=embed_from(parts), ephemeral=True)
+
+
+def format_duration(seconds: float) -> str:
+    """3725 → '1h 2m 5s'."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    units = [(days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")]
+    shown = [f"{value}{unit}" for value, unit in units if value] or ["0s"]
+    return " ".join(shown[:3])
+
+
+async def setup(bot: CoinhelpBot) -> None:
+    await bot.add_cog(CoinhelpCommands(bot))

@@ -1,0 +1,180 @@
+"""What every cog shares: replies, the moderator check and the one error path.
+
+Errors reach users through a single function, `report_error`, used by the
+command tree, by every view and by every modal:
+
+- a `UserError` (from the core) or a failed check becomes an ephemeral
+  message with its own words;
+- anything else is logged with its traceback and a short reference id, and
+  the user sees an ephemeral "something went wrong" quoting that id.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from coinhelp.errors import UserError
+
+if TYPE_CHECKING:
+    from bot import CoinhelpBot
+
+    Interaction = discord.Interaction[CoinhelpBot]
+else:
+    Interaction = discord.Interaction
+
+log = logging.getLogger("coinhelp.errors")
+
+
+class NotModerator(app_commands.CheckFailure):
+    """The user is neither a Manage Server member nor holds the moderator role."""
+
+
+async def reply(
+    interaction: discord.Interaction[Any], content: str | None = None, **kwargs: Any
+) -> None:
+    """Answer an interaction whether or not it was already answered or deferred.
+
+    Ephemeral unless the caller says otherwise.
+    """
+    kwargs.setdefault("ephemeral", True)
+    if content is not None:
+        kwargs["content"] = content
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+def user_message(error: BaseException) -> str | None:
+    """The message for an error the user caused, or None for a bug."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, app_commands.TransformerError):
+        # A transformer that raised a UserError explains itself.
+        if isinstance(error.__cause__, UserError):
+            return error.__cause__.message
+        return f"`{error.value}` is not a valid value for this option."
+    if isinstance(error, UserError):
+        return error.message
+    if isinstance(error, NotModerator):
+        return (
+            "Only moderators can do that: you need the Manage Server permission "
+            "or this server's moderator role."
+        )
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works only inside a server."
+    if isinstance(error, app_commands.MissingPermissions):
+        return "You need these permissions: " + ", ".join(error.missing_permissions) + "."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
+        return "This command has just been updated; please try again in a minute."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return None
+
+
+async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """Tell the user what went wrong, privately; log bugs with a reference id."""
+    message = user_message(error)
+    if message is None:
+        reference = secrets.token_hex(4)
+        command = interaction.command.qualified_name if interaction.command else "-"
+        log.error(
+            "unexpected error, reference %s (command %s, guild %s, user %s)",
+            reference,
+            command,
+            interaction.guild_id,
+            interaction.user.id,
+            exc_info=error,
+        )
+        message = (
+            f"Something went wrong on our side (reference `{reference}`). "
+            "Please try again; if it keeps happening, tell the server's moderators."
+        )
+    try:
+        await reply(interaction, message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+
+class CoinhelpTree(app_commands.CommandTree["CoinhelpBot"]):
+    async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
+        await report_error(interaction, error)
+
+
+async def is_moderator(interaction: Interaction) -> bool:
+    """Manage Server in this server, or the role set with /coinhelp config."""
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        return False
+    if interaction.user.guild_permissions.manage_guild:
+        return True
+    settings = await interaction.client.guild_settings.get(interaction.guild.id)
+    role_id = settings.moderator_role_id
+    return role_id is not None and any(role.id == role_id for role in interaction.user.roles)
+
+
+async def ensure_moderator(interaction: Interaction) -> bool:
+    """True for moderators; raises NotModerator for everyone else."""
+    if not await is_moderator(interaction):
+        raise NotModerator()
+    return True
+
+
+moderator_only = app_commands.check(ensure_moderator)
+"""Decorator: the command runs only for moderators (checked in code, every time)."""
+
+
+class InvokerView(discord.ui.View):
+    """A view that only the member who opened it can use.
+
+    Others get a private note; on timeout the buttons are disabled so nobody
+    clicks a dead control; errors take the bot's one error path.
+    """
+
+    message: discord.InteractionMessage | discord.WebhookMessage | None = None
+
+    def __init__(self, owner_id: int, *, timeout: float = 180.0) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            "These buttons belong to the person who ran the command; "
+            "run it yourself to get your own.",
+            ephemeral=True,
+        )
+        return False
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException:
+                # The message may be gone or the token expired (15 minutes).
+                log.debug("could not disable buttons on an expired view")
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class CoinhelpModal(discord.ui.Modal):
+    """A modal whose errors take the bot's one error path."""
+
+    # discord.py's stubs give Modal.on_error the view signature; a modal has no item.
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[Any], error: Exception
+    ) -> None:
+        await report_error(interaction, error)

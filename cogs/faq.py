@@ -1,0 +1,313 @@
+"""/faq, /ask and /faqadmin: answers from the curated FAQ and this server's edits."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.common import CoinhelpModal, Interaction, InvokerView, ensure_moderator, reply
+from cogs.views import PagerView
+from coinhelp.errors import InvalidInput, NotFound
+from coinhelp.faqdata import ALIAS_MAX, BODY_MAX, TITLE_MAX, FaqEntry
+from coinhelp.render import CHOICES_MAX, one_line, split_pages
+
+if TYPE_CHECKING:
+    from bot import CoinhelpBot
+
+COLOUR = discord.Colour.from_rgb(37, 244, 238)
+IMPORT_MAX_BYTES = 1_000_000
+HISTORY_PAGE = 8
+QUESTION_MAX = 300
+
+
+class FaqCommands(commands.Cog):
+    """Answers about TikTok coins."""
+
+    def __init__(self, bot: CoinhelpBot) -> None:
+        self.bot = bot
+
+    # -- rendering -----------------------------------------------------------
+
+    def answer_embeds(self, entry: FaqEntry) -> list[discord.Embed]:
+        """The entry as embeds; a body longer than one embed continues in the next."""
+        parts = self.bot.renderer.parts("faq/answer.j2", entry=entry)
+        pages = split_pages(parts["description"], 4096)
+        embeds = [discord.Embed(description=page, colour=COLOUR) for page in pages]
+        embeds[0].title = parts["title"]
+        if parts["sources"]:
+            embeds[-1].add_field(name="Sources", value=parts["sources"], inline=False)
+        embeds[-1].set_footer(text=parts["footer"])
+        return embeds
+
+    async def lookup(self, guild_id: int, topic: str) -> FaqEntry:
+        """The entry named by key, title or alias; NotFound lists close matches."""
+        entries = await self.bot.faq.entries(guild_id)
+        wanted = " ".join(topic.split()).casefold()
+        for entry in entries.values():
+            names = (entry.key, entry.title, *entry.aliases)
+            if any(name.casefold() == wanted for name in names):
+                return entry
+        matcher = await self.bot.faq.matcher(guild_id)
+        suggestions = matcher.suggest(topic, limit=3)
+        raise NotFound(
+            self.bot.renderer.text("faq/not_found.j2", topic=topic, suggestions=suggestions)
+        )
+
+    async def topic_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        matcher = await self.bot.faq.matcher(interaction.guild_id or 0)
+        return [
+            app_commands.Choice(name=one_line(f"{entry.title} · {entry.key}"), value=entry.key)
+            for entry in matcher.complete(current, limit=CHOICES_MAX)
+        ]
+
+    # -- member commands -----------------------------------------------------
+
+    @app_commands.command(name="faq")
+    @app_commands.guild_only()
+    @app_commands.describe(topic="An FAQ entry: start typing to see the topics")
+    async def faq(self, interaction: Interaction, topic: app_commands.Range[str, 1, 100]) -> None:
+        """Show an answer from the TikTok coins FAQ."""
+        entry = await self.lookup(interaction.guild_id or 0, topic)
+        await interaction.response.send_message(embeds=self.answer_embeds(entry))
+
+    @faq.autocomplete("topic")
+    async def faq_topic_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.topic_autocomplete(interaction, current)
+
+    @app_commands.command(name="ask")
+    @app_commands.guild_only()
+    @app_commands.describe(question="Your question about TikTok coins, in your own words")
+    async def ask(
+        self, interaction: Interaction, question: app_commands.Range[str, 1, QUESTION_MAX]
+    ) -> None:
+        """Ask a question about TikTok coins in your own words."""
+        guild_id = interaction.guild_id or 0
+        result = (await self.bot.faq.matcher(guild_id)).ask(question)
+        entries = await self.bot.faq.entries(guild_id)
+        if result.kind == "answer":
+            entry = entries[result.candidates[0]]
+            await interaction.response.send_message(embeds=self.answer_embeds(entry))
+        elif result.kind == "unsure":
+            candidates = [entries[key] for key in result.candidates[:3]]
+            view = DidYouMeanView(self, interaction.user.id, candidates)
+            await interaction.response.send_message(
+                self.bot.renderer.text("faq/did_you_mean.j2", question=question),
+                view=view,
+                ephemeral=True,
+            )
+            view.message = await interaction.original_response()
+        else:
+            settings = await self.bot.guild_settings.get(guild_id)
+            await reply(
+                interaction,
+                self.bot.renderer.text(
+                    "faq/no_answer.j2", moderator_role_id=settings.moderator_role_id
+                ),
+            )
+
+
+class DidYouMeanView(InvokerView):
+    """Up to three buttons, one per likely entry; a click shows that entry."""
+
+    def __init__(self, cog: FaqCommands, owner_id: int, candidates: list[FaqEntry]) -> None:
+        super().__init__(owner_id)
+        for entry in candidates:
+            self.add_item(EntryButton(cog, entry))
+
+
+class EntryButton(discord.ui.Button[DidYouMeanView]):
+    """Shows one FAQ entry in place of the "did you mean" question."""
+
+    def __init__(self, cog: FaqCommands, entry: FaqEntry) -> None:
+        super().__init__(
+            label=one_line(entry.title, 80),
+            custom_id=f"coinhelp:faq:didyoumean:{entry.key}"[:100],
+            style=discord.ButtonStyle.primary,
+        )
+        self.cog = cog
+        self.entry = entry
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if self.view is not None:
+            self.view.stop()
+        await interaction.response.edit_message(
+            content=None, embeds=self.cog.answer_embeds(self.entry), view=None
+        )
+
+
+# -- moderators ------------------------------------------------------------------
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
+    """Moderators: adjust this server's FAQ."""
+
+    def __init__(self, bot: CoinhelpBot, answers: FaqCommands) -> None:
+        self.bot = bot
+        self.answers = answers
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        # Checked in code on every call: default permissions only hide the
+        # commands, and servers can change who sees them.
+        return await ensure_moderator(interaction)
+
+    async def key_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Every key a moderator can act on here, hidden and deleted ones included."""
+        keys = await self.bot.faq.admin_keys(interaction.guild_id or 0)
+        wanted = current.strip().lower()
+        starts = [key for key in keys if key.startswith(wanted)]
+        contains = [key for key in keys if wanted in key and not key.startswith(wanted)]
+        return [
+            app_commands.Choice(name=key, value=key) for key in (starts + contains)[:CHOICES_MAX]
+        ]
+
+    @app_commands.command(name="set")
+    @app_commands.describe(key="The entry to edit, or a new key (lowercase-with-hyphens)")
+    @app_commands.autocomplete(key=key_autocomplete)
+    async def set_(self, interaction: Interaction, key: app_commands.Range[str, 1, 50]) -> None:
+        """Edit an entry (or add a new one) for this server in a form."""
+        key = key.strip().lower()
+        current = await self.bot.faq.draft(interaction.guild_id or 0, key)
+        await interaction.response.send_modal(FaqEntryModal(self, key, current))
+
+    @app_commands.command(name="remove")
+    @app_commands.autocomplete(key=key_autocomplete)
+    async def remove(self, interaction: Interaction, key: str) -> None:
+        """Hide a curated entry, or delete a custom one, in this server."""
+        version = await self.bot.faq.remove(
+            interaction.guild_id or 0, key, editor_id=interaction.user.id
+        )
+        await reply(interaction, self.bot.renderer.text("faq/removed.j2", version=version))
+
+    @app_commands.command(name="reset")
+    @app_commands.autocomplete(key=key_autocomplete)
+    async def reset(self, interaction: Interaction, key: str) -> None:
+        """Drop this server's changes to a curated entry; the curated text shows again."""
+        version = await self.bot.faq.reset(
+            interaction.guild_id or 0, key, editor_id=interaction.user.id
+        )
+        await reply(interaction, self.bot.renderer.text("faq/reset.j2", version=version))
+
+    @app_commands.command(name="history")
+    @app_commands.autocomplete(key=key_autocomplete)
+    async def history(self, interaction: Interaction, key: str) -> None:
+        """Every version of this server's entry: who, when, what changed."""
+        versions = await self.bot.faq.history(interaction.guild_id or 0, key)
+        if not versions:
+            raise NotFound(
+                f"`{one_line(key, 50)}` has no edits in this server yet: it shows the curated text."
+            )
+        renderer = self.bot.renderer
+        pages = [versions[i : i + HISTORY_PAGE] for i in range(0, len(versions), HISTORY_PAGE)]
+
+        async def load(index: int) -> tuple[discord.Embed, int]:
+            parts = renderer.parts(
+                "faq/history.j2", key=key, versions=pages[index], page=index, pages=len(pages)
+            )
+            embed = discord.Embed(
+                title=parts["title"], description=parts["description"], colour=COLOUR
+            )
+            return embed, len(pages)
+
+        await PagerView.start(interaction, load, ephemeral=True)
+
+    @app_commands.command(name="revert")
+    @app_commands.autocomplete(key=key_autocomplete)
+    @app_commands.describe(version="The version number shown by /faqadmin history")
+    async def revert(
+        self, interaction: Interaction, key: str, version: app_commands.Range[int, 1, 1_000_000]
+    ) -> None:
+        """Restore an earlier version of an entry as a new version."""
+        restored = await self.bot.faq.revert(
+            interaction.guild_id or 0, key, version, editor_id=interaction.user.id
+        )
+        await reply(interaction, self.bot.renderer.text("faq/reverted.j2", version=restored))
+
+    @app_commands.command(name="export")
+    async def export(self, interaction: Interaction) -> None:
+        """This server's FAQ changes as a YAML file."""
+        text = await self.bot.faq.export_yaml(interaction.guild_id or 0)
+        file = discord.File(io.BytesIO(text.encode()), filename="coinhelp-faq.yaml")
+        await reply(interaction, self.bot.renderer.text("faq/exported.j2"), file=file)
+
+    @app_commands.command(name="import")
+    @app_commands.describe(file="A YAML file made by /faqadmin export")
+    async def import_(self, interaction: Interaction, file: discord.Attachment) -> None:
+        """Load FAQ entries from a YAML file; a bad file changes nothing."""
+        if file.size > IMPORT_MAX_BYTES:
+            raise InvalidInput("That file is too large: FAQ files can be up to 1 MB.")
+        try:
+            text = (await file.read()).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                "That file is not UTF-8 text: export a YAML file and try again."
+            ) from exc
+        result = await self.bot.faq.import_yaml(
+            interaction.guild_id or 0, text, editor_id=interaction.user.id
+        )
+        await reply(interaction, self.bot.renderer.text("faq/imported.j2", result=result))
+
+
+class FaqEntryModal(CoinhelpModal):
+    """Title, aliases and body of one entry, prefilled with what the server sees now."""
+
+    def __init__(self, admin: FaqAdmin, key: str, current: FaqEntry | None) -> None:
+        super().__init__(title=one_line(f"FAQ: {key}", 45), custom_id="coinhelp:faq:edit")
+        self.admin = admin
+        self.key = key
+        self.entry_title: discord.ui.TextInput[FaqEntryModal] = discord.ui.TextInput(
+            label="Title",
+            custom_id="coinhelp:faq:title",
+            default=current.title if current else None,
+            max_length=TITLE_MAX,
+        )
+        self.aliases: discord.ui.TextInput[FaqEntryModal] = discord.ui.TextInput(
+            label="Aliases (comma-separated)",
+            custom_id="coinhelp:faq:aliases",
+            default=", ".join(current.aliases) if current else None,
+            required=False,
+            max_length=10 * (ALIAS_MAX + 2),
+        )
+        self.body: discord.ui.TextInput[FaqEntryModal] = discord.ui.TextInput(
+            label="Answer (Discord Markdown)",
+            custom_id="coinhelp:faq:body",
+            style=discord.TextStyle.paragraph,
+            default=current.body if current else None,
+            max_length=BODY_MAX,
+        )
+        for item in (self.entry_title, self.aliases, self.body):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        aliases = [alias.strip() for alias in self.aliases.value.split(",") if alias.strip()]
+        version = await self.admin.bot.faq.set(
+            interaction.guild_id or 0,
+            self.key,
+            title=self.entry_title.value,
+            aliases=aliases,
+            body=self.body.value,
+            editor_id=interaction.user.id,
+        )
+        entry = await self.admin.bot.faq.get(interaction.guild_id or 0, self.key)
+        await interaction.response.send_message(
+            self.admin.bot.renderer.text("faq/saved.j2", version=version),
+            embeds=self.admin.answers.answer_embeds(entry),
+            ephemeral=True,
+        )
+
+
+async def setup(bot: CoinhelpBot) -> None:
+    answers = FaqCommands(bot)
+    await bot.add_cog(answers)
+    await bot.add_cog(FaqAdmin(bot, answers))

@@ -1,0 +1,354 @@
+"""/goal: pooled gifting goals on the append-only ledger.
+
+Discord side only: options are parsed here, every rule lives in
+coinhelp.ledger and coinhelp.goals. Milestones and summaries are announced
+after the pledge is committed; a failed announcement is logged and never
+undoes a pledge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import io
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.common import Interaction, moderator_only, reply
+from cogs.views import PagerView
+from coinhelp import goals as rules
+from coinhelp.ledger import CLOSED_BY_MODERATOR, Goal, GoalSummary
+from coinhelp.render import CHOICES_MAX, one_line
+
+if TYPE_CHECKING:
+    from bot import CoinhelpBot
+
+log = logging.getLogger("coinhelp.goals")
+
+COLOUR = discord.Colour.from_rgb(255, 196, 0)
+PAGE_SIZE = 10
+# Upper bound on how long the deadline task sleeps, so a clock change or a
+# missed wake-up costs at most this much delay.
+MAX_DEADLINE_SLEEP = 300.0
+
+Period = Literal["all", "month", "week"]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@app_commands.guild_only()
+class Goals(commands.GroupCog, group_name="goal"):
+    """Pooled gifting goals: pledge coins together toward a target."""
+
+    def __init__(self, bot: CoinhelpBot) -> None:
+        self.bot = bot
+        self._deadline_wake = asyncio.Event()
+        self._deadline_task: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        self._deadline_task = asyncio.create_task(self._close_due_goals_forever())
+
+    async def cog_unload(self) -> None:
+        if self._deadline_task is not None:
+            self._deadline_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._deadline_task
+
+    # -- shared pieces -------------------------------------------------------
+
+    def embed(self, template: str, **context: object) -> discord.Embed:
+        parts = self.bot.renderer.parts(template, **context)
+        embed = discord.Embed(
+            title=parts.get("title") or None,
+            description=parts.get("description") or None,
+            colour=COLOUR,
+        )
+        if parts.get("footer"):
+            embed.set_footer(text=parts["footer"])
+        return embed
+
+    async def goal_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        goals = await self.bot.ledger.search_goals(
+            interaction.guild_id or 0, current, limit=CHOICES_MAX
+        )
+        return [
+            app_commands.Choice(
+                name=one_line(f"{goal.name} · #{goal.id}{' (closed)' if goal.closed else ''}"),
+                value=str(goal.id),
+            )
+            for goal in goals
+        ]
+
+    async def announce(self, goal: Goal, content: str | None, embed: discord.Embed) -> None:
+        """Post to the server's announcement channel, or where the goal was created.
+
+        Never raises: the pledge or close that led here is already committed.
+        """
+        settings = await self.bot.guild_settings.get(goal.guild_id)
+        channel_id = settings.announce_channel_id or goal.channel_id
+        try:
+            await self.bot.get_partial_messageable(channel_id).send(content, embed=embed)
+        except discord.HTTPException as exc:
+            log.warning(
+                "could not announce in channel %s of guild %s for goal %s: %s",
+                channel_id,
+                goal.guild_id,
+                goal.id,
+                exc,
+            )
+
+    async def announce_summary(self, summary: GoalSummary) -> None:
+        await self.announce(
+            summary.goal, None, self.embed("goals/summary.j2", summary=summary, rules=rules)
+        )
+
+    # -- member commands -----------------------------------------------------
+
+    @app_commands.command(name="create")
+    @app_commands.describe(
+        name="What the goal is called, e.g. Birthday LIVE",
+        target="Target in coins",
+        deadline="UTC date or date-time, e.g. 2026-12-24 or 2026-12-24 20:00",
+        creator="The TikTok creator the gifts are for",
+        description="A line about the goal",
+    )
+    @moderator_only
+    async def create(
+        self,
+        interaction: Interaction,
+        name: app_commands.Range[str, 1, 100],
+        target: app_commands.Range[int, 1, rules.TARGET_MAX],
+        deadline: app_commands.Range[str, 1, 40] | None = None,
+        creator: app_commands.Range[str, 1, 100] | None = None,
+        description: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        """Open a gifting goal for this server (moderators)."""
+        when = rules.parse_deadline(deadline, utc_now()) if deadline else None
+        goal = await self.bot.ledger.create_goal(
+            interaction.guild_id or 0,
+            name=name,
+            target=target,
+            deadline=when,
+            creator=creator,
+            description=description,
+            channel_id=interaction.channel_id or 0,
+            created_by=interaction.user.id,
+        )
+        self._deadline_wake.set()
+        progress = await self.bot.ledger.progress(goal.guild_id, goal.id)
+        await interaction.response.send_message(
+            embed=self.embed("goals/created.j2", progress=progress, rules=rules)
+        )
+
+    @app_commands.command(name="list")
+    async def list_(self, interaction: Interaction) -> None:
+        """Open goals in this server, with their progress."""
+        goals = await self.bot.ledger.goals(interaction.guild_id or 0)
+        pages = max(1, -(-len(goals) // PAGE_SIZE))
+
+        async def load(index: int) -> tuple[discord.Embed, int]:
+            shown = goals[index * PAGE_SIZE : (index + 1) * PAGE_SIZE]
+            embed = self.embed("goals/list.j2", goals=shown, page=index, pages=pages, rules=rules)
+            return embed, pages
+
+        await PagerView.start(interaction, load)
+
+    @app_commands.command(name="show")
+    @app_commands.autocomplete(goal=goal_autocomplete)
+    async def show(self, interaction: Interaction, goal: app_commands.Range[str, 1, 100]) -> None:
+        """A goal's progress: total, target, contributors, deadline, dollar estimate."""
+        guild_id = interaction.guild_id or 0
+        found = await self.bot.ledger.goal(guild_id, goal)
+        progress = await self.bot.ledger.progress(guild_id, found.id)
+        await interaction.response.send_message(
+            embed=self.embed("goals/show.j2", progress=progress, rules=rules)
+        )
+
+    @app_commands.command(name="contribute")
+    @app_commands.autocomplete(goal=goal_autocomplete)
+    @app_commands.describe(coins="How many coins you pledge (1 to 1,000,000)")
+    async def contribute(
+        self,
+        interaction: Interaction,
+        goal: app_commands.Range[str, 1, 100],
+        coins: app_commands.Range[int, rules.PLEDGE_MIN, rules.PLEDGE_MAX],
+    ) -> None:
+        """Pledge coins toward a goal."""
+        guild_id = interaction.guild_id or 0
+        found = await self.bot.ledger.goal(guild_id, goal)
+        pledge = await self.bot.ledger.contribute(
+            guild_id,
+            found.id,
+            member_id=interaction.user.id,
+            coins=rules.validate_coins(coins),
+            interaction_id=interaction.id,
+        )
+        await interaction.response.send_message(
+            self.bot.renderer.text(
+                "goals/pledged.j2", pledge=pledge, member_id=interaction.user.id, rules=rules
+            )
+        )
+        for percent in pledge.milestones_crossed:
+            await self.announce(
+                pledge.goal,
+                None,
+                self.embed("goals/milestone.j2", pledge=pledge, percent=percent, rules=rules),
+            )
+
+    @app_commands.command(name="leaderboard")
+    @app_commands.autocomplete(goal=goal_autocomplete)
+    @app_commands.describe(
+        goal="A goal; leave empty for the whole server", period="All time, this month or this week"
+    )
+    async def leaderboard(
+        self,
+        interaction: Interaction,
+        goal: app_commands.Range[str, 1, 100] | None = None,
+        period: Period = "all",
+    ) -> None:
+        """Top contributors, 10 a page, and your own rank."""
+        guild_id = interaction.guild_id or 0
+        ledger = self.bot.ledger
+        found = await ledger.goal(guild_id, goal) if goal else None
+        goal_id = found.id if found else None
+        mine = await ledger.rank(guild_id, goal_id, period, interaction.user.id)
+
+        async def load(index: int) -> tuple[discord.Embed, int]:
+            page = await ledger.leaderboard(
+                guild_id, goal_id, period, offset=index * PAGE_SIZE, limit=PAGE_SIZE
+            )
+            embed = self.embed(
+                "goals/leaderboard.j2",
+                goal=found,
+                period=period,
+                page=page,
+                index=index,
+                pages=page.pages(PAGE_SIZE),
+                mine=mine,
+                member_id=interaction.user.id,
+            )
+            return embed, page.pages(PAGE_SIZE)
+
+        await PagerView.start(interaction, load)
+
+    @app_commands.command(name="history")
+    @app_commands.autocomplete(goal=goal_autocomplete)
+    @app_commands.describe(member="Only this member's rows")
+    async def history(
+        self,
+        interaction: Interaction,
+        goal: app_commands.Range[str, 1, 100],
+        member: discord.User | None = None,
+    ) -> None:
+        """A goal's ledger rows with their entry ids."""
+        guild_id = interaction.guild_id or 0
+        found = await self.bot.ledger.goal(guild_id, goal)
+        member_id = member.id if member else None
+
+        async def load(index: int) -> tuple[discord.Embed, int]:
+            page = await self.bot.ledger.history(
+                guild_id,
+                found.id,
+                member_id=member_id,
+                offset=index * PAGE_SIZE,
+                limit=PAGE_SIZE,
+            )
+            embed = self.embed(
+                "goals/history.j2",
+                goal=found,
+                page=page,
+                index=index,
+                pages=page.pages(PAGE_SIZE),
+                member_id=member_id,
+            )
+            return embed, page.pages(PAGE_SIZE)
+
+        await PagerView.start(interaction, load)
+
+    # -- moderators ------------------------------------------------------------
+
+    @app_commands.command(name="void")
+    @app_commands.describe(
+        entry="The entry id from /goal history", reason="Why it is cancelled (kept in the ledger)"
+    )
+    @moderator_only
+    async def void(
+        self,
+        interaction: Interaction,
+        entry: app_commands.Range[int, 1, 2**53],
+        reason: app_commands.Range[str, 1, 200],
+    ) -> None:
+        """Cancel a contribution by appending a void row (moderators)."""
+        void = await self.bot.ledger.void(
+            interaction.guild_id or 0,
+            entry,
+            reason=reason,
+            moderator_id=interaction.user.id,
+            interaction_id=interaction.id,
+        )
+        await reply(
+            interaction, self.bot.renderer.text("goals/voided.j2", void=void), ephemeral=False
+        )
+
+    @app_commands.command(name="close")
+    @app_commands.autocomplete(goal=goal_autocomplete)
+    @moderator_only
+    async def close(self, interaction: Interaction, goal: app_commands.Range[str, 1, 100]) -> None:
+        """Close a goal and post its final summary (moderators)."""
+        guild_id = interaction.guild_id or 0
+        found = await self.bot.ledger.goal(guild_id, goal)
+        summary = await self.bot.ledger.close_goal(
+            guild_id, found.id, closed_by=interaction.user.id, reason=CLOSED_BY_MODERATOR
+        )
+        await interaction.response.send_message(
+            self.bot.renderer.text("goals/closed.j2", summary=summary), ephemeral=True
+        )
+        await self.announce_summary(summary)
+
+    @app_commands.command(name="export")
+    @app_commands.autocomplete(goal=goal_autocomplete)
+    @moderator_only
+    async def export(self, interaction: Interaction, goal: app_commands.Range[str, 1, 100]) -> None:
+        """A goal's ledger as a CSV file (moderators)."""
+        guild_id = interaction.guild_id or 0
+        found = await self.bot.ledger.goal(guild_id, goal)
+        text = await self.bot.ledger.export_csv(guild_id, found.id)
+        # A byte-order mark makes spreadsheet programs read the file as UTF-8.
+        file = discord.File(
+            io.BytesIO(text.encode("utf-8-sig")), filename=f"coinhelp-goal-{found.id}.csv"
+        )
+        await reply(interaction, f"The ledger of goal #{found.id}, voids included.", file=file)
+
+    # -- deadlines -------------------------------------------------------------
+
+    async def _close_due_goals_forever(self) -> None:
+        """Close goals whose deadline passed, also ones that fell due while the bot was down."""
+        await self.bot.wait_until_ready()
+        while True:
+            try:
+                for summary in await self.bot.ledger.close_due_goals():
+                    log.info("goal %s reached its deadline and was closed", summary.goal.id)
+                    await self.announce_summary(summary)
+                next_deadline = await self.bot.ledger.next_deadline()
+            except Exception:
+                log.exception("closing overdue goals failed; retrying later")
+                next_deadline = None
+            delay = MAX_DEADLINE_SLEEP
+            if next_deadline is not None:
+                delay = min(delay, max(0.0, (next_deadline - utc_now()).total_seconds()))
+            self._deadline_wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._deadline_wake.wait(), timeout=delay)
+
+
+async def setup(bot: CoinhelpBot) -> None:
+    await bot.add_cog(Goals(bot))

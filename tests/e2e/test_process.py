@@ -1,0 +1,88 @@
+"""`python bot.py` as a host runs it: configuration errors, a real run, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from standin import StandIn
+
+REPO = Path(__file__).resolve().parents[2]
+BOOT = REPO / "standin" / "boot"
+
+
+def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Only what a host sets, plus the redirect to the stand-in."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DISCORD_", "COINHELP_"))
+    }
+    env.update(COINHELP_DB=str(tmp_path / "coinhelp.db"), COINHELP_FAQ_DIR=str(REPO / "faq"))
+    env.update(extra)
+    return env
+
+
+async def run_bot(tmp_path: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(REPO / "bot.py"),
+        cwd=tmp_path,  # no .env there
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_without_a_token_it_says_what_to_do_and_exits_2(tmp_path: Path) -> None:
+    process = await run_bot(tmp_path, bot_env(tmp_path))
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    lines = stderr.decode().strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "DISCORD_TOKEN is not set" in lines[0]
+    assert "Traceback" not in stdout.decode() + stderr.decode()
+
+
+async def test_a_rejected_token_says_so_and_exits_2(standin: StandIn, tmp_path: Path) -> None:
+    env = bot_env(
+        tmp_path,
+        DISCORD_TOKEN="not-the-token",
+        PYTHONPATH=str(BOOT),
+        COINHELP_STANDIN_URL=standin.url,
+    )
+    process = await run_bot(tmp_path, env)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert "Discord rejected DISCORD_TOKEN" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+
+
+async def test_the_started_bot_answers_and_stops_cleanly_on_sigterm(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    guild = standin.add_guild("Fans")
+    alice = guild.add_member("alice")
+    env = bot_env(
+        tmp_path,
+        DISCORD_TOKEN=standin.token,
+        PYTHONPATH=str(BOOT),
+        COINHELP_STANDIN_URL=standin.url,
+    )
+    process = await run_bot(tmp_path, env)
+    try:
+        await standin.wait_until_connected(timeout=30)
+        handle = await (await standin.slash(guild, alice, "coinhelp about")).response()
+        assert "coinhelp 0.1.0" in handle.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "invite coinhelp with:" in log and "applications.commands" in log
+    assert "stopped cleanly" in log
+    assert "Traceback" not in log
+    assert (tmp_path / "coinhelp.db").exists()

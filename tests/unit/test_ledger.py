@@ -1,0 +1,843 @@
+"""The ledger on a real SQLite database in a temp dir, with a controllable clock."""
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import itertools
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coinhelp import ledger as ledger_module
+from coinhelp.db import Database
+from coinhelp.errors import Conflict, InvalidInput, NotFound
+from coinhelp.guildsettings import GuildSettingsStore
+from coinhelp.ledger import (
+    CLOSED_BY_DEADLINE,
+    CLOSED_BY_MODERATOR,
+    GOAL_NOT_FOUND,
+    Goal,
+    Ledger,
+    Pledge,
+)
+
+GUILD = 111
+OTHER_GUILD = 222
+CHANNEL = 5
+MOD = 9
+
+
+class Clock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+_interactions = itertools.count(10_000)
+
+
+def iid() -> int:
+    """A fresh interaction id."""
+    return next(_interactions)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(dt.datetime(2026, 5, 13, 12, 0, tzinfo=dt.UTC))  # a Wednesday
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "ledger.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def ledger(db: Database, clock: Clock) -> AsyncIterator[Ledger]:
+    async with Ledger(db, clock=clock) as started:
+        yield started
+
+
+async def make_goal(
+    ledger: Ledger,
+    name: str = "Birthday LIVE",
+    target: int = 1000,
+    guild: int = GUILD,
+    deadline: dt.datetime | None = None,
+) -> Goal:
+    return await ledger.create_goal(
+        guild,
+        name=name,
+        target=target,
+        deadline=deadline,
+        creator="@maya",
+        description=None,
+        channel_id=CHANNEL,
+        created_by=MOD,
+    )
+
+
+async def pledge(ledger: Ledger, goal: Goal, member: int, coins: int, guild: int = GUILD) -> Pledge:
+    return await ledger.contribute(
+        guild, goal.id, member_id=member, coins=coins, interaction_id=iid()
+    )
+
+
+@asynccontextmanager
+async def raw(db: Database) -> AsyncIterator[sqlite3.Connection]:
+    """A plain sqlite3 connection to the same file, as someone tampering would use."""
+    conn = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def count_writes(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts write transactions from now on."""
+    calls: list[int] = []
+    original = db.write
+
+    def counting() -> Any:
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(db, "write", counting)
+    return calls
+
+
+# -- goals ---------------------------------------------------------------------------
+
+
+async def test_a_goal_is_found_by_id_or_by_name_in_any_case(ledger: Ledger) -> None:
+    goal = await make_goal(ledger, "Birthday LIVE")
+    for ref in (str(goal.id), f"#{goal.id}", f" # {goal.id} ", "birthday live", "BIRTHDAY  LIVE"):
+        assert await ledger.goal(GUILD, ref) == goal
+    assert goal.status == "open" and not goal.closed
+    assert goal.creator == "@maya" and goal.channel_id == CHANNEL and goal.created_by == MOD
+
+
+@pytest.mark.parametrize("ref", ["nope", "#999999", "0", "99999999999999999999999", ""])
+async def test_unknown_goals_are_not_found(ledger: Ledger, ref: str) -> None:
+    await make_goal(ledger)
+    with pytest.raises(NotFound) as caught:
+        await ledger.goal(GUILD, ref)
+    assert caught.value.message == GOAL_NOT_FOUND
+
+
+async def test_another_servers_goal_looks_exactly_like_an_unknown_one(ledger: Ledger) -> None:
+    theirs = await make_goal(ledger, "Secret", guild=OTHER_GUILD)
+    errors = []
+    for call in (
+        ledger.goal(GUILD, str(theirs.id)),
+        ledger.goal(GUILD, "Secret"),
+        ledger.progress(GUILD, theirs.id),
+        pledge(ledger, theirs, member=1, coins=5),
+        ledger.leaderboard(GUILD, theirs.id, "all"),
+        ledger.rank(GUILD, theirs.id, "all", 1),
+        ledger.history(GUILD, theirs.id),
+        ledger.close_goal(GUILD, theirs.id, closed_by=MOD),
+        ledger.export_csv(GUILD, theirs.id),
+    ):
+        with pytest.raises(NotFound) as caught:
+            await call
+        errors.append(caught.value.message)
+    assert set(errors) == {GOAL_NOT_FOUND}
+    assert await ledger.search_goals(GUILD, "") == []
+    assert await ledger.goals(GUILD, include_closed=True) == []
+    assert (await ledger.progress(OTHER_GUILD, theirs.id)).total == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Give the goal a name"),
+        ("name", "   ", "Give the goal a name"),
+        ("name", "** __", "letter, digit or emoji"),
+        ("name", "42", "just a number"),
+        ("name", "a\nb", "one line"),
+        ("name", "n" * 101, "at most 100"),
+        ("target", 0, "at least 1"),
+        ("target", -10, "at least 1"),
+        ("target", 2.5, "whole numbers"),
+        ("target", 10_000_000_001, "at most 10,000,000,000"),
+        ("deadline", dt.datetime(2026, 5, 13, 11, 59, tzinfo=dt.UTC), "in the past"),
+        ("deadline", dt.datetime(2030, 1, 1, tzinfo=dt.UTC), "2 years"),
+        ("creator", "c" * 101, "at most 100"),
+        ("description", "d" * 1001, "at most 1,000"),
+    ],
+)
+async def test_bad_goal_values_are_refused_and_nothing_is_written(
+    ledger: Ledger, field: str, value: Any, message: str
+) -> None:
+    values: dict[str, Any] = {
+        "name": "Birthday",
+        "target": 100,
+        "deadline": None,
+        "creator": None,
+        "description": None,
+    }
+    values[field] = value
+    with pytest.raises(InvalidInput, match=message):
+        await ledger.create_goal(GUILD, channel_id=CHANNEL, created_by=MOD, **values)
+    assert await ledger.goals(GUILD, include_closed=True) == []
+
+
+async def test_open_goal_names_are_unique_per_server_ignoring_case(ledger: Ledger) -> None:
+    first = await make_goal(ledger, "Birthday LIVE")
+    with pytest.raises(Conflict, match=f"#{first.id}"):
+        await make_goal(ledger, "birthday   live")
+    await make_goal(ledger, "Birthday LIVE", guild=OTHER_GUILD)  # another server: fine
+    await ledger.close_goal(GUILD, first.id, closed_by=MOD)
+    second = await make_goal(ledger, "BIRTHDAY LIVE")  # closed goals free their name
+    assert (await ledger.goal(GUILD, "birthday live")).id == second.id
+    await ledger.close_goal(GUILD, second.id, closed_by=MOD)
+    assert (await ledger.goal(GUILD, "birthday live")).id == second.id  # newest closed
+
+
+async def test_search_puts_the_id_then_prefixes_then_substrings_open_first(
+    ledger: Ledger,
+) -> None:
+    live = await make_goal(ledger, "Live birthday")
+    birthday = await make_goal(ledger, "Birthday LIVE")
+    old = await make_goal(ledger, "Birthday 2025")
+    other = await make_goal(ledger, "Christmas")
+    await ledger.close_goal(GUILD, old.id, closed_by=MOD)
+    found = await ledger.search_goals(GUILD, "birth")
+    assert [g.id for g in found] == [birthday.id, live.id, old.id]
+    assert [g.id for g in await ledger.search_goals(GUILD, f"#{other.id}")][:1] == [other.id]
+    assert len(await ledger.search_goals(GUILD, "")) == 4
+    assert await ledger.search_goals(GUILD, "zzz") == []
+    assert len(await ledger.search_goals(GUILD, "", limit=2)) == 2
+
+
+async def test_goal_list_shows_open_goals_soonest_deadline_first(
+    ledger: Ledger, clock: Clock
+) -> None:
+    later = await make_goal(ledger, "Later", deadline=clock.now + dt.timedelta(days=9))
+    none = await make_goal(ledger, "Whenever")
+    soon = await make_goal(ledger, "Soon", deadline=clock.now + dt.timedelta(days=1))
+    done = await make_goal(ledger, "Done")
+    await pledge(ledger, soon, member=1, coins=250)
+    await ledger.close_goal(GUILD, done.id, closed_by=MOD)
+    listed = await ledger.goals(GUILD)
+    assert [p.goal.id for p in listed] == [soon.id, later.id, none.id]
+    assert (listed[0].total, listed[0].contributors, listed[0].percent) == (250, 1, 25)
+    assert listed[0].remaining == 750 and not listed[0].completed
+    everything = await ledger.goals(GUILD, include_closed=True)
+    assert [p.goal.id for p in everything][-1] == done.id
+
+
+# -- pledges ---------------------------------------------------------------------------
+
+
+async def test_a_pledge_is_committed_and_counted(ledger: Ledger, db: Database) -> None:
+    goal = await make_goal(ledger, target=1000)
+    first = await pledge(ledger, goal, member=1, coins=300)
+    assert (first.total, first.milestones_crossed, first.duplicate) == (300, (25,), False)
+    assert first.goal == goal and first.coins == 300 and first.member_id == 1
+    second = await pledge(ledger, goal, member=2, coins=700)
+    assert second.milestones_crossed == (50, 75, 100)
+    assert second.completed and second.percent == 100 and second.remaining == 0
+    progress = await ledger.progress(GUILD, goal.id)
+    assert (progress.total, progress.contributors, progress.completed) == (1000, 2, True)
+    third = await pledge(ledger, goal, member=2, coins=1)  # pledges past the target still count
+    assert third.total == 1001 and third.milestones_crossed == ()
+    assert await ledger.check_consistency() == []
+
+
+@pytest.mark.parametrize("coins", [0, -1, -1_000_000, 1.5, 1_000_001, 10**20, True])
+async def test_bad_pledge_amounts_are_refused(ledger: Ledger, coins: Any) -> None:
+    goal = await make_goal(ledger)
+    with pytest.raises(InvalidInput):
+        await pledge(ledger, goal, member=1, coins=coins)
+    assert (await ledger.progress(GUILD, goal.id)).total == 0
+
+
+async def test_pledge_limits_are_inclusive(ledger: Ledger) -> None:
+    goal = await make_goal(ledger, target=10_000_000_000)
+    assert (await pledge(ledger, goal, member=1, coins=1)).total == 1
+    assert (await pledge(ledger, goal, member=1, coins=1_000_000)).total == 1_000_001
+
+
+async def test_unknown_goal_id_is_not_found(ledger: Ledger) -> None:
+    with pytest.raises(NotFound, match="no such goal"):
+        await ledger.contribute(GUILD, 12345, member_id=1, coins=5, interaction_id=iid())
+
+
+async def test_closed_goals_take_no_pledges(ledger: Ledger) -> None:
+    goal = await make_goal(ledger)
+    await ledger.close_goal(GUILD, goal.id, closed_by=MOD)
+    with pytest.raises(Conflict, match="closed"):
+        await pledge(ledger, goal, member=1, coins=5)
+
+
+async def test_goals_past_their_deadline_take_no_pledges_before_they_are_closed(
+    ledger: Ledger, clock: Clock
+) -> None:
+    goal = await make_goal(ledger, deadline=clock.now + dt.timedelta(hours=1))
+    await pledge(ledger, goal, member=1, coins=5)
+    clock.advance(hours=1)
+    with pytest.raises(Conflict, match="deadline"):
+        await pledge(ledger, goal, member=1, coins=5)
+
+
+async def test_a_repeated_interaction_counts_once(ledger: Ledger) -> None:
+    goal = await make_goal(ledger, target=100)
+    interaction = iid()
+    first = await ledger.contribute(
+        GUILD, goal.id, member_id=1, coins=60, interaction_id=interaction
+    )
+    again = await ledger.contribute(
+        GUILD, goal.id, member_id=1, coins=60, interaction_id=interaction
+    )
+    assert first.milestones_crossed == (25, 50) and not first.duplicate
+    assert again.duplicate and again.entry_id == first.entry_id and again.coins == 60
+    assert again.milestones_crossed == () and again.total == 60
+    assert (await ledger.progress(GUILD, goal.id)).total == 60
+    # The same id for something else is refused, not counted.
+    with pytest.raises(Conflict, match="already used"):
+        await ledger.contribute(GUILD, goal.id, member_id=2, coins=60, interaction_id=interaction)
+    assert (await ledger.history(GUILD, goal.id)).total == 1
+
+
+async def test_a_repeated_interaction_in_one_batch_counts_once(ledger: Ledger) -> None:
+    goal = await make_goal(ledger, target=100)
+    interaction = iid()
+    results = await asyncio.gather(
+        *[
+            ledger.contribute(GUILD, goal.id, member_id=1, coins=10, interaction_id=interaction)
+            for _ in range(5)
+        ]
+    )
+    assert sum(not r.duplicate for r in results) == 1
+    assert {r.entry_id for r in results} == {results[0].entry_id}
+    assert (await ledger.progress(GUILD, goal.id)).total == 10
+
+
+@pytest.mark.parametrize("max_batch", [500, 7])
+async def test_300_pledges_at_once_give_exact_totals_and_each_milestone_once(
+    ledger: Ledger, db: Database, monkeypatch: pytest.MonkeyPatch, max_batch: int
+) -> None:
+    monkeypatch.setattr(ledger_module, "MAX_BATCH", max_batch)  # 7: milestones span batches
+    goal = await make_goal(ledger, target=30_000)
+    writes = count_writes(db, monkeypatch)
+    results = await asyncio.gather(
+        *[pledge(ledger, goal, member=1 + n % 40, coins=100 + n) for n in range(300)]
+    )
+    expected = sum(100 + n for n in range(300))
+    assert (await ledger.progress(GUILD, goal.id)).total == expected
+    crossed = [m for r in results for m in r.milestones_crossed]
+    assert sorted(crossed) == [25, 50, 75, 100]
+    assert len({r.entry_id for r in results}) == 300
+    assert max(r.total for r in results) == expected
+    # Each pledge saw the total right after itself: a running sum in commit order.
+    in_order = sorted(results, key=lambda r: r.entry_id)
+    assert [r.total for r in in_order] == list(itertools.accumulate(r.coins for r in in_order))
+    rows = await db.fetchall(
+        "SELECT percent, total FROM goal_milestones WHERE goal_id = ?", (goal.id,)
+    )
+    assert sorted(r["percent"] for r in rows) == [25, 50, 75, 100]
+    for result in results:
+        for percent in result.milestones_crossed:
+            assert result.total * 100 >= percent * goal.target
+            assert (result.total - result.coins) * 100 < percent * goal.target
+    # Pledges waiting together share a commit.
+    assert len(writes) <= -(-300 // max_batch) + 1
+    assert await ledger.check_consistency() == []
+
+
+async def test_pledges_racing_a_close_are_either_counted_or_refused(ledger: Ledger) -> None:
+    goal = await make_goal(ledger, target=10_000)
+    first_wave = [asyncio.create_task(pledge(ledger, goal, n, coins=10)) for n in range(100)]
+    for _ in range(3):
+        await asyncio.sleep(0)  # the writer holds the write lock for the first wave
+    close = asyncio.create_task(ledger.close_goal(GUILD, goal.id, closed_by=MOD))
+    await asyncio.sleep(0)  # the close waits for the lock, ahead of the second wave
+    second_wave = [asyncio.create_task(pledge(ledger, goal, n, coins=10)) for n in range(100)]
+    results = await asyncio.gather(*first_wave, *second_wave, return_exceptions=True)
+    summary = await close
+    counted = [r for r in results if isinstance(r, Pledge)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(counted) + len(refused) == 200 and counted and refused
+    assert summary.total == 10 * len(counted) == (await ledger.progress(GUILD, goal.id)).total
+    assert await ledger.check_consistency() == []
+
+
+async def test_a_bad_pledge_in_a_batch_does_not_fail_the_others(ledger: Ledger) -> None:
+    goal = await make_goal(ledger, "Open", target=100)
+    closed = await make_goal(ledger, "Closed")
+    theirs = await make_goal(ledger, "Theirs", guild=OTHER_GUILD)
+    await ledger.close_goal(GUILD, closed.id, closed_by=MOD)
+    results = await asyncio.gather(
+        pledge(ledger, goal, member=1, coins=10),
+        pledge(ledger, closed, member=1, coins=10),
+        pledge(ledger, goal, member=2, coins=20),
+        pledge(ledger, theirs, member=1, coins=10),
+        ledger.contribute(GUILD, 987654, member_id=3, coins=5, interaction_id=iid()),
+        pledge(ledger, goal, member=3, coins=30),
+        return_exceptions=True,
+    )
+    assert [type(r).__name__ for r in results] == [
+        "Pledge",
+        "Conflict",
+        "Pledge",
+        "NotFound",
+        "NotFound",
+        "Pledge",
+    ]
+    assert (await ledger.progress(GUILD, goal.id)).total == 60
+    assert (await ledger.progress(OTHER_GUILD, theirs.id)).total == 0
+
+
+async def test_a_pledge_the_database_refuses_does_not_sink_its_batch(
+    ledger: Ledger, db: Database
+) -> None:
+    """Past every check, SQLite still refuses a member id that is not an integer:
+    the batch is rolled back and retried one pledge per transaction."""
+    goal = await make_goal(ledger, target=100)
+    results = await asyncio.gather(
+        pledge(ledger, goal, member=1, coins=10),
+        ledger.contribute(GUILD, goal.id, member_id="x", coins=10, interaction_id=iid()),  # type: ignore[arg-type]
+        pledge(ledger, goal, member=2, coins=20),
+        return_exceptions=True,
+    )
+    first, bad, second = results
+    assert isinstance(bad, sqlite3.IntegrityError)
+    assert isinstance(first, Pledge) and isinstance(second, Pledge)
+    assert (first.total, second.total) == (10, 30)
+    assert (await ledger.progress(GUILD, goal.id)).total == 30
+    assert await ledger.check_consistency() == []
+
+
+async def test_stop_commits_queued_pledges_then_refuses_new_ones(
+    db: Database, clock: Clock
+) -> None:
+    ledger = Ledger(db, clock=clock)
+    with pytest.raises(RuntimeError, match="start"):
+        await ledger.contribute(GUILD, 1, member_id=1, coins=1, interaction_id=iid())
+    await ledger.start()
+    goal = await make_goal(ledger)
+    pending = [asyncio.create_task(pledge(ledger, goal, member=1, coins=5)) for _ in range(50)]
+    await asyncio.sleep(0)  # queued, not yet written
+    await ledger.stop()
+    assert all(task.done() for task in pending)
+    assert (await ledger.progress(GUILD, goal.id)).total == 250
+    with pytest.raises(Conflict, match="restarting"):
+        await pledge(ledger, goal, member=1, coins=5)
+
+
+async def test_an_acknowledged_pledge_survives_reopening(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "durable.db"
+    db = await Database.open(path)
+    async with Ledger(db, clock=clock) as ledger:
+        goal = await make_goal(ledger)
+        acknowledged = await pledge(ledger, goal, member=1, coins=77)
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        row = conn.execute(
+            "SELECT coins FROM ledger WHERE entry_id = ?", (acknowledged.entry_id,)
+        ).fetchone()
+    assert row == (77,)
+
+
+# -- voids -----------------------------------------------------------------------------
+
+
+async def test_a_void_cancels_a_contribution(ledger: Ledger) -> None:
+    goal = await make_goal(ledger, target=100)
+    kept = await pledge(ledger, goal, member=1, coins=30)
+    wrong = await pledge(ledger, goal, member=2, coins=50)
+    void = await ledger.void(
+        GUILD, wrong.entry_id, reason="typo", moderator_id=MOD, interaction_id=iid()
+    )
+    assert void.voided.entry_id == wrong.entry_id and void.voided.voided_by == void.entry_id
+    assert void.total == 30 and void.goal.id == goal.id and not void.duplicate
+    progress = await ledger.progress(GUILD, goal.id)
+    assert (progress.total, progress.contributors) == (30, 1)
+    board = await ledger.leaderboard(GUILD, goal.id, "all")
+    assert [(r.member_id, r.coins) for r in board.items] == [(1, 30)] and board.total == 1
+    assert await ledger.rank(GUILD, goal.id, "all", 2) is None
+    assert kept.entry_id != void.entry_id
+    assert await ledger.check_consistency() == []
+
+
+async def test_void_refusals(ledger: Ledger) -> None:
+    goal = await make_goal(ledger)
+    theirs = await make_goal(ledger, guild=OTHER_GUILD)
+    entry = await pledge(ledger, goal, member=1, coins=30)
+    foreign = await pledge(ledger, theirs, member=1, coins=30, guild=OTHER_GUILD)
+    void = await ledger.void(
+        GUILD, entry.entry_id, reason="x1", moderator_id=MOD, interaction_id=iid()
+    )
+    cases = [
+        (entry.entry_id, Conflict, f"already voided by entry #{void.entry_id}"),
+        (void.entry_id, Conflict, "itself a void"),
+        (foreign.entry_id, NotFound, "no ledger entry"),
+        (999_999, NotFound, "no ledger entry"),
+        (0, NotFound, "no ledger entry"),
+        (2**70, NotFound, "no ledger entry"),
+    ]
+    for entry_id, error, message in cases:
+        with pytest.raises(error, match=message):
+            await ledger.void(
+                GUILD, entry_id, reason="again", moderator_id=MOD, interaction_id=iid()
+            )
+    with pytest.raises(InvalidInput):
+        await ledger.void(GUILD, entry.entry_id, reason=" ", moderator_id=MOD, interaction_id=iid())
+    assert (await ledger.history(GUILD, goal.id)).total == 2
+    assert (await ledger.progress(OTHER_GUILD, theirs.id)).total == 30
+
+
+async def test_a_repeated_void_interaction_returns_the_original(ledger: Ledger) -> None:
+    goal = await make_goal(ledger)
+    entry = await pledge(ledger, goal, member=1, coins=30)
+    interaction = iid()
+    first = await ledger.void(
+        GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=interaction
+    )
+    again = await ledger.void(
+        GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=interaction
+    )
+    assert again.duplicate and again.entry_id == first.entry_id and again.total == 0
+    with pytest.raises(Conflict, match="already used"):
+        await ledger.contribute(GUILD, goal.id, member_id=1, coins=5, interaction_id=interaction)
+
+
+async def test_voids_work_on_closed_goals(ledger: Ledger) -> None:
+    goal = await make_goal(ledger)
+    entry = await pledge(ledger, goal, member=1, coins=30)
+    await ledger.close_goal(GUILD, goal.id, closed_by=MOD)
+    void = await ledger.void(
+        GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=iid()
+    )
+    assert void.total == 0 and void.goal.closed
+
+
+async def test_a_void_corrects_the_period_of_the_contribution(ledger: Ledger, clock: Clock) -> None:
+    goal = await make_goal(ledger)
+    april = await pledge(ledger, goal, member=1, coins=40)
+    await pledge(ledger, goal, member=2, coins=10)
+    clock.advance(days=30)  # June: another month and week
+    await pledge(ledger, goal, member=1, coins=5)
+    await ledger.void(GUILD, april.entry_id, reason="r", moderator_id=MOD, interaction_id=iid())
+    month = await ledger.leaderboard(GUILD, goal.id, "month")
+    assert [(r.member_id, r.coins) for r in month.items] == [(1, 5)]
+    clock.advance(days=-30)
+    month = await ledger.leaderboard(GUILD, goal.id, "month")
+    assert [(r.member_id, r.coins) for r in month.items] == [(2, 10)]
+    assert await ledger.check_consistency() == []
+
+
+# -- leaderboards ------------------------------------------------------------------------
+
+
+async def test_leaderboard_periods_for_a_goal_and_the_server(ledger: Ledger, clock: Clock) -> None:
+    a = await make_goal(ledger, "A")
+    b = await make_goal(ledger, "B")
+    await pledge(ledger, a, member=1, coins=100)  # Wed 13 May, week 20
+    clock.advance(days=5)  # Mon 18 May, week 21
+    await pledge(ledger, a, member=2, coins=60)
+    await pledge(ledger, b, member=1, coins=10)
+    clock.advance(days=14)  # Mon 1 June, week 23
+    await pledge(ledger, b, member=3, coins=70)
+
+    def board(page: Any) -> list[tuple[int, int, int]]:
+        return [(r.rank, r.member_id, r.coins) for r in page.items]
+
+    assert board(await ledger.leaderboard(GUILD, a.id, "all")) == [(1, 1, 100), (2, 2, 60)]
+    assert board(await ledger.leaderboard(GUILD, None, "all")) == [
+        (1, 1, 110),
+        (2, 3, 70),
+        (3, 2, 60),
+    ]
+    assert board(await ledger.leaderboard(GUILD, None, "month")) == [(1, 3, 70)]
+    assert board(await ledger.leaderboard(GUILD, None, "week")) == [(1, 3, 70)]
+    assert board(await ledger.leaderboard(GUILD, a.id, "month")) == []
+    clock.advance(days=-14)  # back in week 21, May
+    assert board(await ledger.leaderboard(GUILD, None, "week")) == [(1, 2, 60), (2, 1, 10)]
+    assert board(await ledger.leaderboard(GUILD, None, "month")) == [(1, 1, 110), (2, 2, 60)]
+    assert (await ledger.rank(GUILD, None, "week", 1)) is not None
+    assert (await ledger.rank(GUILD, None, "week", 3)) is None
+    assert board(await ledger.leaderboard(OTHER_GUILD, None, "all")) == []
+    with pytest.raises(InvalidInput):
+        await ledger.leaderboard(GUILD, None, "year")  # type: ignore[arg-type]
+
+
+async def test_leaderboard_pages_ties_and_own_rank(ledger: Ledger) -> None:
+    goal = await make_goal(ledger, target=10**9)
+    # 25 members; members 100..104 tie on 500 coins and reach it in order 104, 102, 100, 103, 101.
+    for member in range(1, 21):
+        await pledge(ledger, goal, member=member, coins=member * 10)
+    for member in (104, 102, 100, 103, 101):
+        await pledge(ledger, goal, member=member, coins=500)
+    expected = [104, 102, 100, 103, 101, *range(20, 0, -1)]
+    pages = [
+        await ledger.leaderboard(GUILD, goal.id, "all", offset=o, limit=10) for o in (0, 10, 20)
+    ]
+    assert [p.total for p in pages] == [25, 25, 25]
+    assert pages[0].pages() == 3 and pages[0].pages(25) == 1
+    assert [len(p.items) for p in pages] == [10, 10, 5]
+    ranked = [row for page in pages for row in page.items]
+    assert [row.member_id for row in ranked] == expected
+    assert [row.rank for row in ranked] == list(range(1, 26))
+    for row in ranked:
+        assert await ledger.rank(GUILD, goal.id, "all", row.member_id) == row
+    assert await ledger.rank(GUILD, goal.id, "all", 999) is None
+    # The tie order is stable: asking again gives the same order.
+    again = await ledger.leaderboard(GUILD, goal.id, "all", limit=5)
+    assert [r.member_id for r in again.items] == expected[:5]
+    # A tied member who pledges again moves up past the others.
+    await pledge(ledger, goal, member=101, coins=1)
+    top = await ledger.leaderboard(GUILD, goal.id, "all", limit=2)
+    assert [r.member_id for r in top.items] == [101, 104]
+    empty = await ledger.leaderboard(GUILD, goal.id, "all", offset=100)
+    assert empty.items == () and empty.total == 25
+    with pytest.raises(ValueError):
+        await ledger.leaderboard(GUILD, goal.id, "all", limit=0)
+
+
+# -- history -----------------------------------------------------------------------------
+
+
+async def test_history_newest_first_with_voids_and_a_member_filter(ledger: Ledger) -> None:
+    goal = await make_goal(ledger)
+    first = await pledge(ledger, goal, member=1, coins=10)
+    await pledge(ledger, goal, member=2, coins=20)
+    await pledge(ledger, goal, member=1, coins=30)
+    void = await ledger.void(
+        GUILD, first.entry_id, reason="dup", moderator_id=MOD, interaction_id=iid()
+    )
+    everything = await ledger.history(GUILD, goal.id)
+    assert everything.total == 4
+    assert [(r.kind, r.member_id, r.coins) for r in everything.items] == [
+        ("void", 1, -10),
+        ("contribution", 1, 30),
+        ("contribution", 2, 20),
+        ("contribution", 1, 10),
+    ]
+    assert everything.items[0].voids == first.entry_id and everything.items[0].reason == "dup"
+    assert everything.items[0].moderator_id == MOD
+    assert everything.items[3].voided_by == void.entry_id
+    mine = await ledger.history(GUILD, goal.id, member_id=1, offset=1, limit=2)
+    assert mine.total == 3 and [r.coins for r in mine.items] == [30, 10]
+    nobody = await ledger.history(GUILD, goal.id, member_id=404)
+    assert nobody.total == 0 and nobody.items == ()
+
+
+# -- closing -----------------------------------------------------------------------------
+
+
+async def test_closing_gives_a_summary_and_closes_once(ledger: Ledger, clock: Clock) -> None:
+    goal = await make_goal(ledger, target=1000)
+    for member, coins in [(1, 100), (2, 300), (3, 200), (4, 50), (2, 10)]:
+        await pledge(ledger, goal, member=member, coins=coins)
+    summary = await ledger.close_goal(GUILD, goal.id, closed_by=MOD)
+    assert (summary.total, summary.contributors, summary.percent) == (660, 4, 66)
+    assert [(r.rank, r.member_id, r.coins) for r in summary.top] == [
+        (1, 2, 310),
+        (2, 3, 200),
+        (3, 1, 100),
+    ]
+    assert summary.goal.closed and summary.goal.closed_reason == CLOSED_BY_MODERATOR
+    assert summary.goal.closed_by == MOD and summary.goal.closed_at == clock.now
+    assert summary.remaining == 340 and not summary.completed
+    with pytest.raises(Conflict, match="already closed"):
+        await ledger.close_goal(GUILD, goal.id, closed_by=MOD)
+    with pytest.raises(ValueError):
+        await ledger.close_goal(GUILD, goal.id, closed_by=MOD, reason="bored")  # type: ignore[arg-type]
+
+
+async def test_deadlines_close_goals_even_ones_that_fell_due_while_down(
+    db: Database, clock: Clock
+) -> None:
+    async with Ledger(db, clock=clock) as ledger:
+        overdue = await make_goal(ledger, "Overdue", deadline=clock.now + dt.timedelta(hours=1))
+        later = await make_goal(ledger, "Later", deadline=clock.now + dt.timedelta(days=3))
+        await make_goal(ledger, "Forever")
+        await pledge(ledger, overdue, member=1, coins=400)
+        assert await ledger.close_due_goals() == []
+        assert await ledger.next_deadline() == overdue.deadline
+    # The bot is down for a day; a new process starts.
+    clock.advance(days=1)
+    async with Ledger(db, clock=clock) as ledger:
+        assert await ledger.next_deadline() == overdue.deadline  # already past: close now
+        summaries = await ledger.close_due_goals()
+        assert [s.goal.id for s in summaries] == [overdue.id]
+        assert summaries[0].total == 400 and summaries[0].goal.closed_reason == CLOSED_BY_DEADLINE
+        assert summaries[0].goal.closed_by is None
+        assert await ledger.close_due_goals() == []
+        assert await ledger.next_deadline() == later.deadline
+        clock.advance(days=2)
+        assert [s.goal.id for s in await ledger.close_due_goals()] == [later.id]
+        assert await ledger.next_deadline() is None
+
+
+# -- export ------------------------------------------------------------------------------
+
+
+async def test_export_round_trips_and_neutralises_formulas(ledger: Ledger) -> None:
+    goal = await make_goal(ledger, 'Gifts, "big" ones')
+    entry = await pledge(ledger, goal, member=1, coins=500)
+    await pledge(ledger, goal, member=2, coins=7)
+    await ledger.void(
+        GUILD,
+        entry.entry_id,
+        reason='=HYPERLINK("http://evil.example","click")',
+        moderator_id=MOD,
+        interaction_id=iid(),
+    )
+    text = await ledger.export_csv(GUILD, goal.id)
+    assert "\r\n" in text
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [row["kind"] for row in rows] == ["contribution", "contribution", "void"]
+    assert [int(row["coins"]) for row in rows] == [500, 7, -500]
+    assert sum(int(row["coins"]) for row in rows) == 7
+    assert rows[2]["reason"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert rows[2]["voids_entry"] == str(entry.entry_id)
+    assert rows[0]["voided_by_entry"] == rows[2]["entry_id"]
+    assert rows[0]["goal_name"] == 'Gifts, "big" ones'
+    assert rows[0]["time_utc"] == "2026-05-13T12:00:00Z"
+    assert rows[1]["reason"] == "" and rows[1]["moderator_id"] == ""
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+async def test_every_formula_start_is_neutralised(ledger: Ledger, start: str) -> None:
+    goal = await make_goal(ledger, f"{start}SUM(A1) goal")
+    await pledge(ledger, goal, member=1, coins=5)
+    rows = list(csv.reader(io.StringIO(await ledger.export_csv(GUILD, goal.id), newline="")))
+    assert rows[1][10].startswith("'")
+
+
+# -- consistency and guards --------------------------------------------------------------
+
+
+async def test_check_consistency_finds_tampered_totals(
+    ledger: Ledger, db: Database, clock: Clock
+) -> None:
+    a = await make_goal(ledger, "A", target=100)
+    b = await make_goal(ledger, "B")
+    entry = await pledge(ledger, a, member=1, coins=60)
+    await pledge(ledger, b, member=2, coins=5)
+    clock.advance(days=8)
+    await pledge(ledger, a, member=2, coins=7)
+    await ledger.void(GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=iid())
+    assert await ledger.check_consistency() == []
+    assert await ledger.check_consistency(GUILD) == []
+    async with raw(db) as conn:
+        conn.execute(
+            "UPDATE scope_totals SET coins = coins + 1 WHERE guild_id = ? AND goal_id = ?"
+            " AND period = 'all'",
+            (GUILD, a.id),
+        )
+        conn.execute(
+            "UPDATE member_totals SET coins = 99 WHERE goal_id = 0 AND member_id = 2"
+            " AND period = 'all'"
+        )
+    problems = await ledger.check_consistency()
+    assert len(problems) == 2, problems
+    assert any(f"goal #{a.id} period all" in p for p in problems)
+    assert any("server period all member 2" in p for p in problems)
+    assert await ledger.check_consistency(OTHER_GUILD) == []
+
+
+async def test_check_consistency_finds_missing_and_extra_total_rows(
+    ledger: Ledger, db: Database
+) -> None:
+    goal = await make_goal(ledger)
+    await pledge(ledger, goal, member=1, coins=30)
+    await pledge(ledger, goal, member=2, coins=40)
+    async with raw(db) as conn:
+        conn.execute("DELETE FROM member_totals WHERE member_id = 1 AND period = 'all'")
+    problems = await ledger.check_consistency()
+    assert len(problems) == 2 and all(
+        "member 1: stored (coins, entries, last entry) missing" in p for p in problems
+    )
+    async with raw(db) as conn:
+        conn.execute(
+            "INSERT INTO member_totals VALUES"
+            " (?, ?, 'all', 1, 30, 1, 1), (?, 0, 'all', 1, 30, 1, 1)",
+            (GUILD, goal.id, GUILD),
+        )
+        conn.execute(
+            "INSERT INTO member_totals VALUES (?, ?, 'all', 77, 5, 1, 1)", (GUILD, goal.id)
+        )
+        conn.execute("INSERT INTO scope_totals VALUES (?, 0, '1999-01', 5, 1, 1)", (GUILD,))
+    assert await ledger.check_consistency() == [
+        "1 member totals have no ledger rows behind them",
+        "1 totals have no ledger rows behind them",
+    ]
+    assert await ledger.check_consistency(OTHER_GUILD) == []
+
+
+async def test_check_consistency_finds_a_missing_milestone(ledger: Ledger, db: Database) -> None:
+    goal = await make_goal(ledger, target=100)
+    await pledge(ledger, goal, member=1, coins=30)
+    async with raw(db) as conn:
+        conn.execute("DROP TRIGGER goal_milestones_no_delete")
+        conn.execute("DELETE FROM goal_milestones")
+    assert await ledger.check_consistency() == [
+        f"goal #{goal.id} (guild {GUILD}) has reached 25% but no milestone is recorded"
+    ]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE ledger SET coins = 1",
+        "DELETE FROM ledger",
+        "UPDATE goal_milestones SET total = 0",
+        "DELETE FROM goal_milestones",
+        "UPDATE goals SET closed_at = NULL, closed_reason = NULL",  # reopening a closed goal
+        "UPDATE goals SET target = 5",
+        # A contribution to a closed goal, or one over the limit.
+        "INSERT INTO ledger (guild_id, goal_id, member_id, kind, coins, month, week, created_at,"
+        " interaction_id) SELECT guild_id, goal_id, 1, 'contribution', 5, '2026-05', '2026-W20',"
+        " '2026-05-13T12:00:00.000000+00:00', 1 FROM goals",
+        "INSERT INTO ledger (guild_id, goal_id, member_id, kind, coins, month, week, created_at,"
+        " interaction_id) VALUES (111, 1, 1, 'contribution', 1000001, '2026-05', '2026-W20',"
+        " '2026-05-13T12:00:00.000000+00:00', 1)",
+        # A void that does not match the row it cancels.
+        "INSERT INTO ledger (guild_id, goal_id, member_id, kind, coins, month, week, created_at,"
+        " interaction_id, voids, moderator_id, reason) SELECT guild_id, goal_id, member_id,"
+        " 'void', -1, month, week, created_at, 2, entry_id, 9, 'r' FROM ledger",
+    ],
+)
+async def test_the_database_itself_guards_the_ledger(
+    ledger: Ledger, db: Database, sql: str
+) -> None:
+    goal = await make_goal(ledger)
+    closed = await make_goal(ledger, "Closed")
+    await pledge(ledger, goal, member=1, coins=300)  # records the 25 % milestone
+    await pledge(ledger, closed, member=1, coins=30)
+    await ledger.close_goal(GUILD, closed.id, closed_by=MOD)
+    async with raw(db) as conn:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(sql)
+    assert await ledger.check_consistency() == []
+
+
+# -- server settings ---------------------------------------------------------------------
+
+
+async def test_server_settings_default_and_partial_updates(db: Database) -> None:
+    store = GuildSettingsStore(db)
+    empty = await store.get(GUILD)
+    assert (empty.announce_channel_id, empty.moderator_role_id) == (None, None)
+    first = await store.update(GUILD, announce_channel_id=50, updated_by=MOD)
+    assert (first.announce_channel_id, first.moderator_role_id, first.updated_by) == (50, None, MOD)
+    second = await store.update(GUILD, moderator_role_id=70, updated_by=MOD + 1)
+    assert (second.announce_channel_id, second.moderator_role_id) == (50, 70)
+    assert second.updated_by == MOD + 1 and second.updated_at is not None
+    assert (await store.get(OTHER_GUILD)).announce_channel_id is None
