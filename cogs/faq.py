@@ -47,6 +47,8 @@ class FaqCommands(commands.Cog):
         """The entry named by key, title or alias; NotFound lists close matches."""
         entries = await self.bot.faq.entries(guild_id)
         wanted = " ".join(topic.split()).casefold()
+        if wanted in entries:  # autocomplete sends the key: the common case
+            return entries[wanted]
         for entry in entries.values():
             names = (entry.key, entry.title, *entry.aliases)
             if any(name.casefold() == wanted for name in names):

@@ -87,6 +87,11 @@ def number(value: int | float) -> str:
     return f"{value:,}"
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """(1, 'row') → '1 row'; (3, 'row') → '3 rows'; counts with thousands separators."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
 def discord_time(value: dt.datetime, style: str = "f") -> str:
     """A Discord timestamp that every reader sees in their own time zone."""
     return f"<t:{int(value.timestamp())}:{style}>"
@@ -110,6 +115,7 @@ class Renderer:
             defuse=defuse_mentions,
             one_line=one_line,
             number=number,
+            plural=plural,
             discord_time=discord_time,
         )
 

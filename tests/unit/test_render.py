@@ -28,3 +28,11 @@ def test_values_are_never_evaluated_as_templates(tmp_path) -> None:
     payload = "{{ 7*7 }} {% for x in range(3) %}{{ x }}{% endfor %} {{ ''.__class__ }}"
     assert renderer.parts("t.j2", text=payload)["body"] == payload
     assert renderer.text("t.j2", text=payload) == payload
+
+
+def test_plural_counts_read_naturally() -> None:
+    from coinhelp.render import plural
+
+    assert plural(1, "row") == "1 row"
+    assert plural(1200, "contributor") == "1,200 contributors"
+    assert plural(0, "entry", "entries") == "0 entries"

@@ -16,9 +16,7 @@ def test_defaults_when_only_the_token_is_set(tmp_path: Path) -> None:
 
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text(
-        "DISCORD_TOKEN=from-file\nCOINHELP_DB=file.db\nCOINHELP_LOG_LEVEL=debug\n"
-    )
+    env_file.write_text("DISCORD_TOKEN=from-file\nCOINHELP_DB=file.db\nCOINHELP_LOG_LEVEL=debug\n")
     settings = load_settings({"COINHELP_DB": "env.db"}, env_file=env_file)
     assert settings.discord_token == "from-file"
     assert settings.db_path == Path("env.db")
