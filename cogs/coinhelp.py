@@ -9,25 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import Interaction, moderator_only
+from cogs.common import Interaction, embed_from, moderator_only
 from coinhelp import __version__
 
 if TYPE_CHECKING:
     from bot import CoinhelpBot
 
 COLOUR = discord.Colour.from_rgb(254, 44, 85)
-
-
-def embed_from(parts: dict[str, str]) -> discord.Embed:
-    """An embed from a template's blocks: title, description, footer."""
-    embed = discord.Embed(
-        title=parts.get("title") or None,
-        description=parts.get("description") or None,
-        colour=COLOUR,
-    )
-    if parts.get("footer"):
-        embed.set_footer(text=parts["footer"])
-    return embed
 
 
 @app_commands.guild_only()
@@ -51,7 +39,7 @@ class CoinhelpCommands(commands.GroupCog, group_name="coinhelp"):
             else round(latency * 1000),
             faq_count=len(entries),
         )
-        await interaction.response.send_message(embed=embed_from(parts), ephemeral=True)
+        await interaction.response.send_message(embed=embed_from(parts, COLOUR), ephemeral=True)
 
     @app_commands.command(name="config")
     @app_commands.rename(announce_channel="announce-channel", moderator_role="moderator-role")
@@ -95,7 +83,7 @@ class CoinhelpCommands(commands.GroupCog, group_name="coinhelp"):
             moderator_role_id=settings.moderator_role_id,
             cannot_post=cannot_post,
         )
-        await interaction.response.send_message(embed=embed_from(parts), ephemeral=True)
+        await interaction.response.send_message(embed=embed_from(parts, COLOUR), ephemeral=True)
 
 
 def format_duration(seconds: float) -> str:

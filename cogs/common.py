@@ -30,6 +30,18 @@ else:
 log = logging.getLogger("coinhelp.errors")
 
 
+def embed_from(parts: dict[str, str], colour: discord.Colour) -> discord.Embed:
+    """An embed from a template's blocks: title, description, footer."""
+    embed = discord.Embed(
+        title=parts.get("title") or None,
+        description=parts.get("description") or None,
+        colour=colour,
+    )
+    if parts.get("footer"):
+        embed.set_footer(text=parts["footer"])
+    return embed
+
+
 class NotModerator(app_commands.CheckFailure):
     """The user is neither a Manage Server member nor holds the moderator role."""
 

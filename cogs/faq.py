@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import CoinhelpModal, Interaction, InvokerView, ensure_moderator, reply
+from cogs.common import CoinhelpModal, Interaction, InvokerView, embed_from, ensure_moderator, reply
 from cogs.views import PagerView
 from coinhelp.errors import InvalidInput, NotFound
 from coinhelp.faqdata import ALIAS_MAX, BODY_MAX, TITLE_MAX, FaqEntry
@@ -217,10 +217,7 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
             parts = renderer.parts(
                 "faq/history.j2", key=key, versions=pages[index], page=index, pages=len(pages)
             )
-            embed = discord.Embed(
-                title=parts["title"], description=parts["description"], colour=COLOUR
-            )
-            return embed, len(pages)
+            return embed_from(parts, COLOUR), len(pages)
 
         await PagerView.start(interaction, load, ephemeral=True)
 

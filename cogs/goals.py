@@ -19,7 +19,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import Interaction, moderator_only, reply
+from cogs.common import Interaction, embed_from, moderator_only, reply
 from cogs.views import PagerView
 from coinhelp import goals as rules
 from coinhelp.ledger import CLOSED_BY_MODERATOR, Goal, GoalSummary
@@ -64,15 +64,7 @@ class Goals(commands.GroupCog, group_name="goal"):
     # -- shared pieces -------------------------------------------------------
 
     def embed(self, template: str, **context: object) -> discord.Embed:
-        parts = self.bot.renderer.parts(template, **context)
-        embed = discord.Embed(
-            title=parts.get("title") or None,
-            description=parts.get("description") or None,
-            colour=COLOUR,
-        )
-        if parts.get("footer"):
-            embed.set_footer(text=parts["footer"])
-        return embed
+        return embed_from(self.bot.renderer.parts(template, **context), COLOUR)
 
     async def goal_autocomplete(
         self, interaction: Interaction, current: str

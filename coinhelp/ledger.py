@@ -124,11 +124,12 @@ class Goal:
         return "closed" if self.closed else "open"
 
 
-@dataclass(frozen=True, slots=True)
-class GoalProgress:
+class _TowardTarget:
+    """percent, remaining and completed, for anything with a goal and a total."""
+
+    __slots__ = ()
     goal: Goal
     total: int
-    contributors: int
 
     @property
     def percent(self) -> int:
@@ -144,7 +145,14 @@ class GoalProgress:
 
 
 @dataclass(frozen=True, slots=True)
-class Pledge:
+class GoalProgress(_TowardTarget):
+    goal: Goal
+    total: int
+    contributors: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pledge(_TowardTarget):
     """The result of `contribute`.
 
     `milestones_crossed` are the milestones this pledge crossed and recorded
@@ -161,18 +169,6 @@ class Pledge:
     milestones_crossed: tuple[int, ...]
     duplicate: bool
     created_at: dt.datetime
-
-    @property
-    def completed(self) -> bool:
-        return self.total >= self.goal.target
-
-    @property
-    def percent(self) -> int:
-        return rules.percent(self.total, self.goal.target)
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.goal.target - self.total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,25 +230,13 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
-class GoalSummary:
+class GoalSummary(_TowardTarget):
     """A goal's final numbers, as posted when it closes."""
 
     goal: Goal
     total: int
     contributors: int
     top: tuple[LeaderRow, ...]
-
-    @property
-    def percent(self) -> int:
-        return rules.percent(self.total, self.goal.target)
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.goal.target - self.total)
-
-    @property
-    def completed(self) -> bool:
-        return self.total >= self.goal.target
 
 
 # -- internals ---------------------------------------------------------------------

@@ -280,3 +280,32 @@ async def test_a_goal_that_fell_due_while_the_bot_was_down_is_closed_at_start(
         assert "Goal closed: New year" in summary.text and "deadline has passed" in summary.text
     finally:
         await stop_bot(bot, task)
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "expected"),
+    [
+        ("goal contribute", [("goal", 3, "Birthday LIVE"), ("coins", 4, 0)], "1"),
+        ("goal contribute", [("goal", 3, "Birthday LIVE"), ("coins", 4, -50)], "1"),
+        ("goal contribute", [("goal", 3, "Birthday LIVE"), ("coins", 10, 2.5)], "whole"),
+        ("goal contribute", [("goal", 3, "Birthday LIVE"), ("coins", 4, 10**12)], "1,000,000"),
+        ("goal create", [("name", 3, "Huge"), ("target", 4, 10**11)], "10,000,000,000"),
+        ("goal create", [("name", 3, "Negative"), ("target", 4, -5)], "target"),
+        ("goal create", [("name", 3, "x" * 150), ("target", 4, 10)], "100"),
+    ],
+)
+async def test_values_discords_client_would_never_send_are_still_refused(
+    server: Server, command: str, options: list, expected: str
+) -> None:
+    """Discord's client enforces option ranges; the bot must hold even if a payload doesn't."""
+    await create(server)
+    raw = [{"name": name, "type": kind, "value": value} for name, kind, value in options]
+    handle = await (
+        await server.standin.slash(
+            server.guild, server.mod, command, raw_options=raw, channel=server.general
+        )
+    ).response()
+    assert handle.ephemeral and expected in handle.content, handle.content
+    assert "reference" not in handle.content  # a clear message, not a crash
+    assert (await server.bot.ledger.progress(server.guild.id, 1)).total == 0
+    assert len(await server.bot.ledger.goals(server.guild.id)) == 1
