@@ -98,11 +98,12 @@ def test_wrong_options_are_refused_as_discords_client_would(tmp_path: Path) -> N
 def test_buttons_forms_and_files(tmp_path: Path) -> None:
     script = "\n".join(
         [
-            # "did you mean" buttons, pressed by number
-            "/ask coin",
-            "press 1",
-            # a form, one line per field: Enter keeps a value, - empties it
+            # pager buttons, pressed by number: 11 goals make two pages
             "as moderator",
+            *[f"/goal create name:Goal {n:02d} target:100" for n in range(11)],
+            "/goal list",
+            "press 3",
+            # a form, one line per field: Enter keeps a value, - empties it
             "/faqadmin set key:refund",
             "Refunds, in short",
             "-",
@@ -114,9 +115,10 @@ def test_buttons_forms_and_files(tmp_path: Path) -> None:
     run = sandbox(tmp_path, script + "\n")
     out = run.stdout
     assert run.returncode == 0, run.stderr
-    assert "coinhelp (only you can see this):\n  I'm not sure which answer fits" in out
-    assert "[1] What are TikTok coins?" in out
-    assert "coinhelp (updated, only you can see this):\n  │ What are TikTok coins?" in out
+    listed = out[out.index("moderator@#general> /goal list") : out.index("press 3")]
+    assert "Open goals (1/2)" in listed and "[3] ▶" in listed and "Goal 00" not in listed
+    pressed = out[out.index("press 3") : out.index("/faqadmin set")]
+    assert "Open goals (2/2)" in pressed and "Goal 00" in pressed
     assert "coinhelp opened a form: FAQ: refund" in out
     assert "  Title [Can I get a refund for TikTok coins?]> Refunds, in short" in out
     assert "  Aliases (comma-separated)> -" in out
