@@ -8,10 +8,15 @@ A curated entry is one Markdown file with YAML front matter (see faq/README.md):
     title: Can I get a refund for TikTok coins?
     aliases: [coin refund]
     keywords: [money back, refnd]
+    examples: ["my little brother bought coins on my card can i get refunded"]
     sources: ["TikTok Coin Policy"]
     checked: 2026-11-20
     ---
     The answer, in Discord Markdown.
+
+`examples` (optional) are questions people really asked that the entry answers;
+the matcher learns from them how people describe a situation ("my lil bro spent
+50 bucks on my phone"), which titles and keywords alone don't say.
 
 `validate_fields` holds the rules for one entry's fields; moderator edits and
 imports are checked with it too, so every entry in the bot obeys the same limits.
@@ -45,6 +50,8 @@ ALIAS_MAX = 100
 ALIASES_MAX_COUNT = 10
 KEYWORD_MAX = 100
 KEYWORDS_MAX_COUNT = 60
+EXAMPLE_MAX = 300  # a question as typed in a Discord message, not an essay
+EXAMPLES_MAX_COUNT = 100
 BODY_MAX = 4000
 SOURCE_MAX = 300
 SOURCES_MAX_COUNT = 10
@@ -69,7 +76,7 @@ REQUIRED_KEYS = (
     "goals-help",
 )
 
-FRONT_MATTER_FIELDS = ("key", "title", "aliases", "keywords", "sources", "checked")
+FRONT_MATTER_FIELDS = ("key", "title", "aliases", "keywords", "examples", "sources", "checked")
 
 # Curated text may only point at TikTok itself: a link elsewhere in a shipped
 # answer is exactly what the scams entry warns people about.
@@ -103,7 +110,10 @@ class FaqEntry:
     """One FAQ answer as a server sees it.
 
     `checked` is the date the curated text was last checked, or the date a
-    moderator last edited this server's version.
+    moderator last edited this server's version. `examples` are questions the
+    entry answers, as people typed them: the matcher learns from them. Only
+    curated files have them (last, with a default, so entries built elsewhere
+    need not name them).
     """
 
     key: str
@@ -114,6 +124,7 @@ class FaqEntry:
     sources: tuple[str, ...]
     checked: dt.date
     origin: Origin = "curated"
+    examples: tuple[str, ...] = ()
 
 
 def name_form(text: str) -> str:
@@ -132,11 +143,13 @@ def validate_fields(
     body: object,
     keywords: object = (),
     sources: object = (),
+    examples: object = (),
 ) -> list[str]:
     """Every problem with one entry's fields, as sentences; empty when all is well.
 
     Values may be anything (they come from YAML, modals or imported files); `None`
-    means the field is missing. Aliases, keywords and sources may be empty lists.
+    means the field is missing. Aliases, keywords, sources and examples may be
+    empty lists.
     """
     problems: list[str] = []
     problems += _check_key(key)
@@ -144,6 +157,7 @@ def validate_fields(
     problems += _check_list("aliases", aliases, ALIAS_MAX, ALIASES_MAX_COUNT)
     problems += _check_list("keywords", keywords, KEYWORD_MAX, KEYWORDS_MAX_COUNT)
     problems += _check_list("sources", sources, SOURCE_MAX, SOURCES_MAX_COUNT)
+    problems += _check_list("examples", examples, EXAMPLE_MAX, EXAMPLES_MAX_COUNT)
     problems += _check_text("body", body, BODY_MAX)
     return problems
 
@@ -292,6 +306,7 @@ def _parse(text: str, stem: str) -> FaqEntry:
         aliases=front.get("aliases"),
         keywords=front.get("keywords"),
         sources=front.get("sources"),
+        examples=front.get("examples", []),  # optional
         body=body,
     )
     key = front.get("key")
@@ -318,6 +333,7 @@ def _parse(text: str, stem: str) -> FaqEntry:
         sources=tuple(source.strip() for source in front["sources"]),
         checked=checked,
         origin="curated",
+        examples=tuple(example.strip() for example in front.get("examples", [])),
     )
 
 

@@ -574,6 +574,8 @@ class FaqStore:
             sources=(),
             checked=edited.date(),
             origin="override" if curated is not None else "custom",
+            # The topic is the same, so the questions people ask about it still apply.
+            examples=curated.examples if curated is not None else (),
         )
 
     def _check_room(self, before: Mapping[str, _State], after: Mapping[str, _State]) -> None:

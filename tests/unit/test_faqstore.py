@@ -718,3 +718,30 @@ async def test_versions_can_never_be_rewritten(store: FaqStore, db: Database) ->
             async with db.write() as conn:
                 await conn.execute(statement)
     assert (await store.get(GUILD_A, "vip")).body == "A body."
+
+
+async def test_an_override_keeps_the_curated_example_questions(tmp_path) -> None:
+    """/ask still recognises the topic after a server rewrites its answer."""
+    import datetime as dt
+
+    from coinhelp.db import Database
+    from coinhelp.faqdata import FaqEntry
+    from coinhelp.faqstore import FaqStore
+
+    curated = FaqEntry(
+        key="refund",
+        title="Refunds",
+        aliases=(),
+        keywords=("refund",),
+        body="Curated.",
+        sources=("TikTok",),
+        checked=dt.date(2026, 11, 20),
+        examples=("can i get my money back",),
+    )
+    db = await Database.open(tmp_path / "faq.db")
+    try:
+        store = FaqStore(db, {"refund": curated})
+        await store.set(1, "refund", title="Refunds here", aliases=[], body="Ours.", editor_id=9)
+        assert (await store.get(1, "refund")).examples == curated.examples
+    finally:
+        await db.close()

@@ -1,8 +1,13 @@
 """The matcher: /ask over the labelled question set, and /faq's autocomplete and suggestions.
 
-The question set (tests/data/faq_questions.yaml) was written before the matcher was
-tuned; its `holdout` split was never used for tuning. Run with `-s` to see the
-report: top-1 accuracy and the rate of correct "none", overall and per split.
+The question set (tests/data/faq_questions.yaml) was written by people who had not
+seen the matcher. Its `tune` split is training and tuning data: its answerable
+questions are the curated entries' example questions, and the lexicon, weights and
+thresholds were tuned while looking at it. Its `holdout` split was never looked at
+while tuning, and is what the accuracy test measures (against the 90% goal, which it
+does not reach yet: see HOLDOUT_ACCURACY_MIN). Run with `-s` to see the
+report: top-1 accuracy and the rate of correct "none" per split and source, and a
+cross-validated figure for the tune split.
 """
 
 from __future__ import annotations
@@ -10,21 +15,40 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import random
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from coinhelp.faqdata import REQUIRED_KEYS, FaqEntry, load_curated
-from coinhelp.matcher import AskResult, Matcher, edit_distance, stem
+from coinhelp.faqdata import REQUIRED_KEYS, FaqEntry, load_curated, name_form
+from coinhelp.matcher import (
+    _ANCHORS,
+    _OFF_TOPIC,
+    AskResult,
+    Matcher,
+    _term_weights,
+    _words,
+    edit_distance,
+    stem,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "tests" / "data" / "faq_questions.yaml"
 
-ACCURACY_MIN = 0.90  # top-1 over the questions an entry answers
-NONE_RATE_MIN = 0.90  # "none" over the questions the FAQ does not cover
+# The goal for questions the matcher has never seen: top-1 over the questions an
+# entry answers, and "none" over the questions the FAQ does not cover.
+ACCURACY_GOAL = 0.90
+NONE_RATE_GOAL = 0.90
+# What the holdout split actually gets (top-1 47/59 = 79.7%, none 14/17 = 82.4% when
+# first measured, after all tuning): below the goal, so the test asserts these floors
+# to catch regressions, and prints where the matcher stands against the goal.
+HOLDOUT_ACCURACY_MIN = 0.75
+HOLDOUT_NONE_RATE_MIN = 0.80
+FOLDS = 5  # cross-validation over the tune split
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +62,22 @@ def matcher(curated: dict[str, FaqEntry]) -> Matcher:
 
 
 def load_questions() -> list[dict[str, str]]:
-    return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]
+    questions: list[dict[str, str]] = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))[
+        "questions"
+    ]
+    for item in questions:
+        item.setdefault("source", "first set")
+    return questions
 
 
-def entry(key: str, title: str, *aliases: str, keywords: tuple[str, ...] = (), body: str = "x"):
+def entry(
+    key: str,
+    title: str,
+    *aliases: str,
+    keywords: tuple[str, ...] = (),
+    body: str = "x",
+    examples: tuple[str, ...] = (),
+) -> FaqEntry:
     return FaqEntry(
         key=key,
         title=title,
@@ -51,6 +87,7 @@ def entry(key: str, title: str, *aliases: str, keywords: tuple[str, ...] = (), b
         sources=(),
         checked=dt.date(2026, 11, 20),
         origin="custom",
+        examples=examples,
     )
 
 
@@ -65,48 +102,129 @@ def test_the_question_set_covers_every_entry_and_enough_off_topic_questions() ->
     assert sum(by_key[key] for key in REQUIRED_KEYS) >= 160
     assert by_key["none"] >= 40
     assert {item["split"] for item in questions} == {"tune", "holdout"}
-    holdout = sum(item["split"] == "holdout" for item in questions) / len(questions)
-    assert 0.25 <= holdout <= 0.35
-    texts = [item["q"].casefold() for item in questions]
+    assert {item["source"] for item in questions} <= {"first set", "blind1"}
+    holdout = [item for item in questions if item["split"] == "holdout"]
+    held_keys = collections.Counter(item["expect"] for item in holdout)
+    assert all(held_keys[key] >= 2 for key in REQUIRED_KEYS), held_keys
+    assert sum(held_keys[key] for key in REQUIRED_KEYS) >= 50
+    assert held_keys["none"] >= 15
+    texts = [name_form(item["q"]) for item in questions]
     assert len(texts) == len(set(texts)), "a question is listed twice"
 
 
+def test_examples_are_tune_questions_of_their_entry_and_never_holdout(
+    curated: dict[str, FaqEntry],
+) -> None:
+    """What the matcher trains on must never be what the accuracy is measured on."""
+    questions = load_questions()
+    label = {name_form(item["q"]): (item["expect"], item["split"]) for item in questions}
+    for key in REQUIRED_KEYS:
+        assert len(curated[key].examples) >= 10, key
+        for example in curated[key].examples:
+            assert label.get(name_form(example)) == (key, "tune"), (key, example)
+
+
+def test_no_curated_entry_uses_an_off_topic_concept_and_every_anchor_is_used(
+    curated: dict[str, FaqEntry],
+) -> None:
+    """Off-topic concepts mark what the curated FAQ leaves out; anchors name its subject."""
+    used: set[str] = set()
+    for item in curated.values():
+        for text in (item.key.replace("-", " "), item.title, *item.aliases, *item.keywords):
+            used |= _term_weights(_words(text)).keys()
+        off_topic = set(_term_weights(_words(item.body))) & _OFF_TOPIC
+        assert not off_topic, (item.key, "body", off_topic)
+    assert not used & _OFF_TOPIC, used & _OFF_TOPIC
+    assert used >= _ANCHORS, _ANCHORS - used
+
+
+def _tally(pairs: Iterable[tuple[dict[str, str], AskResult]]) -> collections.Counter[str]:
+    counts: collections.Counter[str] = collections.Counter()
+    for item, result in pairs:
+        if item["expect"] == "none":
+            counts["off-topic"] += 1
+            counts["none"] += result.kind == "none"
+        else:
+            right = result.kind != "none" and result.candidates[0] == item["expect"]
+            counts["on-topic"] += 1
+            counts["top-1"] += right
+            counts["answered"] += right and result.kind == "answer"
+            counts["wrong answer"] += result.kind == "answer" and not right
+    return counts
+
+
+def _line(name: str, counts: collections.Counter[str]) -> str:
+    on, off = max(counts["on-topic"], 1), max(counts["off-topic"], 1)
+    return (
+        f"  {name:<28} top-1 {counts['top-1']}/{counts['on-topic']} = {counts['top-1'] / on:.1%}"
+        f" (answered outright {counts['answered']}, wrong answers {counts['wrong answer']});"
+        f" none {counts['none']}/{counts['off-topic']} = {counts['none'] / off:.1%}"
+    )
+
+
 def test_ask_finds_the_right_entry_and_says_none_when_nothing_fits(matcher: Matcher) -> None:
-    tally: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    """Over the whole set (the issue's bar) and, honestly, on the unseen holdout split."""
+    groups: dict[str, list[tuple[dict[str, str], AskResult]]] = collections.defaultdict(list)
     misses = []
     for item in load_questions():
         result = matcher.ask(item["q"])
+        for group in (item["split"], f"{item['split']}, {item['source']}"):
+            groups[group].append((item, result))
         expected = item["expect"]
-        for split in (item["split"], "all"):
-            counts = tally[split]
-            if expected == "none":
-                counts["off-topic"] += 1
-                counts["none"] += result.kind == "none"
-            else:
-                counts["on-topic"] += 1
-                right = result.kind != "none" and result.candidates[0] == expected
-                counts["top-1"] += right
-                counts["answered"] += right and result.kind == "answer"
-                counts["wrong answer"] += result.kind == "answer" and not right
         wrong = (result.kind == "none") != (expected == "none") or (
             expected != "none" and result.candidates[0] != expected
         )
         if wrong and item["split"] == "tune":  # holdout misses stay unseen: no tuning on them
             misses.append(f"  {expected:<17} got {result}: {item['q']}")
 
-    lines = ["", "matcher on tests/data/faq_questions.yaml:"]
-    for split in ("tune", "holdout", "all"):
-        c = tally[split]
-        lines.append(
-            f"  {split:<8} top-1 {c['top-1']}/{c['on-topic']} = {c['top-1'] / c['on-topic']:.1%}"
-            f" (answered outright {c['answered']}, wrong answers {c['wrong answer']});"
-            f" none {c['none']}/{c['off-topic']} = {c['none'] / c['off-topic']:.1%}"
-        )
+    holdout = _tally(groups["holdout"])
+    accuracy = holdout["top-1"] / holdout["on-topic"]
+    none_rate = holdout["none"] / holdout["off-topic"]
+    lines = ["", "matcher on tests/data/faq_questions.yaml (tune = training data):"]
+    lines += [_line(name, _tally(pairs)) for name, pairs in sorted(groups.items())]
+    lines.append(
+        f"  holdout against the goal: top-1 {accuracy:.1%} (goal {ACCURACY_GOAL:.0%}),"
+        f" none {none_rate:.1%} (goal {NONE_RATE_GOAL:.0%})"
+    )
     print("\n".join([*lines, "misses in the tune split:", *misses]))
 
-    overall = tally["all"]
-    assert overall["top-1"] / overall["on-topic"] >= ACCURACY_MIN, "\n".join(lines + misses)
-    assert overall["none"] / overall["off-topic"] >= NONE_RATE_MIN, "\n".join(lines + misses)
+    # The bar the FAQ issue sets, over the whole labelled set ...
+    whole = _tally(pair for split in ("tune", "holdout") for pair in groups[split])
+    assert whole["top-1"] / whole["on-topic"] >= ACCURACY_GOAL, "\n".join(lines)
+    assert whole["none"] / whole["off-topic"] >= NONE_RATE_GOAL, "\n".join(lines)
+    # ... and floors on the questions no tuning has seen, which predict new questions.
+    assert accuracy >= HOLDOUT_ACCURACY_MIN, "\n".join(lines)
+    assert none_rate >= HOLDOUT_NONE_RATE_MIN, "\n".join(lines)
+
+
+def test_cross_validated_accuracy_on_the_tune_split(curated: dict[str, FaqEntry]) -> None:
+    """k-fold over the tune split: each question is asked of a matcher whose examples
+    did not include it. A guard for the learning part; being tune data, it is not the
+    honest figure (the lexicon and thresholds were tuned on these questions)."""
+    tune = [item for item in load_questions() if item["split"] == "tune"]
+    order = list(range(len(tune)))
+    random.Random(7).shuffle(order)
+    fold = {index: position % FOLDS for position, index in enumerate(order)}
+    pairs = []
+    for number in range(FOLDS):
+        examples: dict[str, list[str]] = collections.defaultdict(list)
+        for index, item in enumerate(tune):
+            if fold[index] != number and item["expect"] != "none":
+                examples[item["expect"]].append(item["q"])
+        matcher = Matcher(
+            dataclasses.replace(value, examples=tuple(examples[value.key]))
+            for value in curated.values()
+        )
+        pairs += [
+            (item, matcher.ask(item["q"]))
+            for index, item in enumerate(tune)
+            if fold[index] == number
+        ]
+    counts = _tally(pairs)
+    line = _line(f"tune, {FOLDS}-fold", counts)
+    print("\n" + line)
+    assert counts["top-1"] / counts["on-topic"] >= ACCURACY_GOAL, line
+    assert counts["none"] / counts["off-topic"] >= NONE_RATE_GOAL, line
 
 
 # -- ask ------------------------------------------------------------------------------
@@ -142,6 +260,9 @@ def test_a_question_that_is_an_entry_name_answers_it(
         ("how do i protect my acc", "account-security"),  # acc → account
         ("wats the maxium i can recharg", "purchase-limits"),  # two typos
         ("how can i help a streamer without spending anything", "free-support"),  # negation
+        ("my lil bro spent 50 bucks on my phone can i reverse it", "refund"),  # a situation
+        ("sent a lion by accident 😭", "gift-returns"),
+        ("is it 18+ to buy coins", "age"),  # "+" is read
     ],
 )
 def test_typos_slang_and_paraphrases_find_the_entry(
@@ -163,6 +284,43 @@ def test_unsure_offers_two_or_three_candidates_best_first() -> None:
     assert set(result.candidates[:2]) == {"gift-rules", "gift-etiquette"}
     assert list(result.scores) == sorted(result.scores, reverse=True)
     assert len(result.scores) == len(result.candidates)
+
+
+def test_example_questions_teach_wording_the_entry_text_lacks() -> None:
+    plain = [
+        entry("refund", "Can I get a refund for coins?", keywords=("money back",)),
+        entry("scams", "Are coin sellers legit?", keywords=("seller",)),
+        entry("expiry", "Do coins expire?"),
+    ]
+    question = "my nephew spent 30 dollars on coins on my tablet without asking, can i cancel that"
+    assert Matcher(plain).ask(question).kind == "none"
+    examples = (
+        "my lil bro spent 40 bucks on my phone without asking, can i reverse it",
+        "my kid bought coins without asking me, help",
+        "my little sister used my card to buy coins, can i undo that",
+        "my son spent my money on coins",
+    )
+    taught = [dataclasses.replace(plain[0], examples=examples), *plain[1:]]
+    result = Matcher(taught).ask(question)
+    assert result.kind != "none" and result.candidates[0] == "refund", result
+
+
+def test_off_topic_questions_get_none_unless_a_server_entry_takes_the_topic_up(
+    curated: dict[str, FaqEntry],
+) -> None:
+    for question in ("how do i go live", "how do i add music to my tiktok", "is dogecoin legit"):
+        assert Matcher(curated.values()).ask(question).kind == "none", question
+    own = entry("go-live", "How do I go live?", body="You need 1,000 followers and to be 18.")
+    result = Matcher([*curated.values(), own]).ask("how do i go live")
+    assert result.candidates[:1] == ("go-live",), result
+
+
+def test_a_question_naming_coins_is_offered_a_weak_match_small_talk_is_not(
+    matcher: Matcher,
+) -> None:
+    result = matcher.ask("ok dumb question but what do people do with coins")
+    assert result.kind != "none" and result.candidates[0] == "coins", result
+    assert matcher.ask("is tiktok down for anyone else").kind == "none"
 
 
 def test_custom_entries_without_keywords_are_found_by_title_and_body() -> None:
