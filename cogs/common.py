@@ -11,6 +11,7 @@ command tree, by every view and by every modal:
 
 from __future__ import annotations
 
+import io
 import logging
 import secrets
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from coinhelp.errors import UserError
+from coinhelp.errors import InvalidInput, UserError
 
 if TYPE_CHECKING:
     from bot import CoinhelpBot
@@ -40,6 +41,16 @@ def embed_from(parts: dict[str, str], colour: discord.Colour) -> discord.Embed:
     if parts.get("footer"):
         embed.set_footer(text=parts["footer"])
     return embed
+
+
+def attachment(interaction: discord.Interaction[Any], data: bytes, filename: str) -> discord.File:
+    """`data` as a file for this interaction, or a clear error if Discord would refuse its size."""
+    if len(data) > interaction.filesize_limit:
+        raise InvalidInput(
+            f"That file would be {len(data) / 1_000_000:.1f} MB, more than Discord lets me "
+            f"upload here ({interaction.filesize_limit / 1_000_000:.0f} MB)."
+        )
+    return discord.File(io.BytesIO(data), filename=filename)
 
 
 class NotModerator(app_commands.CheckFailure):

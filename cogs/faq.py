@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import CoinhelpModal, Interaction, InvokerView, embed_from, ensure_moderator, reply
+from cogs.common import (
+    CoinhelpModal,
+    Interaction,
+    InvokerView,
+    attachment,
+    embed_from,
+    ensure_moderator,
+    reply,
+)
 from cogs.views import PagerView
 from coinhelp.errors import InvalidInput, NotFound
 from coinhelp.faqdata import ALIAS_MAX, BODY_MAX, TITLE_MAX, FaqEntry
@@ -236,8 +243,9 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
     @app_commands.command(name="export")
     async def export(self, interaction: Interaction) -> None:
         """This server's FAQ changes as a YAML file."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
         text = await self.bot.faq.export_yaml(interaction.guild_id or 0)
-        file = discord.File(io.BytesIO(text.encode()), filename="coinhelp-faq.yaml")
+        file = attachment(interaction, text.encode(), "coinhelp-faq.yaml")
         await reply(interaction, self.bot.renderer.text("faq/exported.j2"), file=file)
 
     @app_commands.command(name="import")
@@ -246,6 +254,8 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
         """Load FAQ entries from a YAML file; a bad file changes nothing."""
         if file.size > IMPORT_MAX_BYTES:
             raise InvalidInput("That file is too large: FAQ files can be up to 1 MB.")
+        # Downloading and checking a large file can take longer than Discord's 3 s.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             text = (await file.read()).decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import io
 import logging
 from typing import TYPE_CHECKING, Literal
 
@@ -19,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import Interaction, embed_from, moderator_only, reply
+from cogs.common import Interaction, attachment, embed_from, moderator_only, reply
 from cogs.views import PagerView
 from coinhelp import goals as rules
 from coinhelp.ledger import CLOSED_BY_MODERATOR, Goal, GoalSummary
@@ -313,11 +312,11 @@ class Goals(commands.GroupCog, group_name="goal"):
         """A goal's ledger as a CSV file (moderators)."""
         guild_id = interaction.guild_id or 0
         found = await self.bot.ledger.goal(guild_id, goal)
+        # A goal with many pledges takes a moment to export: answer Discord first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         text = await self.bot.ledger.export_csv(guild_id, found.id)
         # A byte-order mark makes spreadsheet programs read the file as UTF-8.
-        file = discord.File(
-            io.BytesIO(text.encode("utf-8-sig")), filename=f"coinhelp-goal-{found.id}.csv"
-        )
+        file = attachment(interaction, text.encode("utf-8-sig"), f"coinhelp-goal-{found.id}.csv")
         await reply(interaction, f"The ledger of goal #{found.id}, voids included.", file=file)
 
     # -- deadlines -------------------------------------------------------------

@@ -52,10 +52,17 @@ class Server:
     db_path: Path
 
     async def run(self, who: Member, command: str, /, **options: object) -> InteractionHandle:
-        """`/command` as `who` in #general; returns once the bot answered."""
+        """`/command` as `who` in #general; returns once the bot answered.
+
+        A deferred answer ("coinhelp is thinking…") counts once it is replaced
+        by the real one, as the member would see it.
+        """
         options.setdefault("channel", self.general)
         handle = await self.standin.slash(self.guild, who, command, **options)
-        return await handle.response()
+        await handle.response()
+        if handle.kind == "deferred":
+            await handle.wait_edit()
+        return handle
 
 
 async def start_bot(standin: StandIn, db_path: Path) -> tuple[CoinhelpBot, asyncio.Task[None]]:

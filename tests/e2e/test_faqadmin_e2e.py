@@ -130,12 +130,12 @@ async def test_export_then_import_into_another_server(server: Server) -> None:
     before = await server.standin.slash(other, other_mod, "faq", topic="refund")
     assert "Our refund notes." not in (await before.response()).text  # isolation
 
-    imported = await (
-        await server.standin.slash(
-            other, other_mod, "faqadmin import", file=Attachment("faq.yaml", data)
-        )
-    ).response()
-    assert "1 changed" in imported.content and "1 hidden" in imported.content
+    imported = await server.standin.slash(
+        other, other_mod, "faqadmin import", file=Attachment("faq.yaml", data)
+    )
+    await imported.response()
+    answer = await imported.wait_edit()
+    assert "1 changed" in answer.content and "1 hidden" in answer.content
     after = await (await server.standin.slash(other, other_mod, "faq", topic="refund")).response()
     assert after.embeds[0]["description"] == "Our refund notes."
 
