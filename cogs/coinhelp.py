@@ -72,9 +72,11 @@ class CoinhelpCommands(commands.GroupCog, group_name="coinhelp"):
             if settings.announce_channel_id
             else None
         )
+        me = interaction.guild.me
         cannot_post = (
             isinstance(channel, discord.TextChannel)
-            and not channel.permissions_for(interaction.guild.me).send_messages
+            and me is not None
+            and not channel.permissions_for(me).send_messages
         )
         parts = self.bot.renderer.parts(
             "coinhelp/config.j2",

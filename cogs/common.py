@@ -133,13 +133,14 @@ class CoinhelpTree(app_commands.CommandTree["CoinhelpBot"]):
 
 async def is_moderator(interaction: Interaction) -> bool:
     """Manage Server in this server, or the role set with /coinhelp config."""
-    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+    if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
         return False
-    if interaction.user.guild_permissions.manage_guild:
+    # Discord computes the member's permissions into every interaction: no cache needed.
+    if interaction.permissions.manage_guild or interaction.permissions.administrator:
         return True
-    settings = await interaction.client.guild_settings.get(interaction.guild.id)
+    settings = await interaction.client.guild_settings.get(interaction.guild_id)
     role_id = settings.moderator_role_id
-    return role_id is not None and any(role.id == role_id for role in interaction.user.roles)
+    return role_id is not None and interaction.user.get_role(role_id) is not None
 
 
 async def ensure_moderator(interaction: Interaction) -> bool:
