@@ -322,8 +322,11 @@ class Goals(commands.GroupCog, group_name="goal"):
     # -- deadlines -------------------------------------------------------------
 
     async def _close_due_goals_forever(self) -> None:
-        """Close goals whose deadline passed, also ones that fell due while the bot was down."""
-        await self.bot.wait_until_ready()
+        """Close goals whose deadline passed, also ones that fell due while the bot was down.
+
+        Starts in setup_hook, after login: posting a summary needs only REST,
+        so it does not wait for on_ready (which discord.py delays by seconds).
+        """
         while True:
             try:
                 for summary in await self.bot.ledger.close_due_goals():
