@@ -7,15 +7,17 @@ accident 😭". Entries and questions go through the same steps:
 1. words: lowercase, accents and punctuation dropped, "$" → dollar, chat
    shorthand expanded (u → you, r → are, wat → what, acc → account ...);
 2. typos (questions only): a word no entry uses is replaced by the closest word
-   from the entries' names and keywords or from the lexicon (one edit, two for
-   long words; swapping two neighbours counts as one), or split into two known
-   words ("moneyback");
+   from the entries' names and keywords, the lexicon, or the words people used in
+   at least two example questions ("following", "sharing") (one edit, two for long
+   words; swapping two neighbours counts as one), or split into two known words
+   ("moneyback");
 3. concepts: the lexicon (data/lexicon.yaml) maps words and phrases that mean the
    same thing here to one concept ("money back", "reimburse", "chargeback" →
    ~refund; "lil bro", "my kid" → ~family; "by accident", "fat finger" →
    ~mistake), so a question can find an entry without sharing a word with it;
    words after "without", "no" or "instead of" count less (they say what is
-   *not* meant);
+   *not* meant), and so does a word a question compares with ("do coins work like
+   vbucks"), which also loses its off-topic concept: a comparison is not the topic;
 4. stop words and chat filler dropped, the rest reduced to a light stem.
 
 A question becomes *units*: one per meaningful word (its stem or any of its
@@ -39,8 +41,9 @@ A word no entry knows counts against every entry, and an off-topic concept
 on purpose) counts more: that is what turns "anyone up for valorant" or "how do
 i add music to my tiktok" into `none` rather than a guess. The best score and
 its margin over the runner-up decide between answer, unsure and none; a
-question that names the FAQ's subject (coins, gifts, diamonds, refunds, goals)
-and nothing off-topic needs a weaker match than small talk does.
+question that names the FAQ's subject (coins, gifts, diamonds, refunds, goals, or
+a concept such as buying, a pack, a gift or spending) and nothing off-topic needs
+a weaker match than small talk does.
 
 Speed: candidates come from inverted indexes of names, keywords and example
 questions, and only the leading ones are scored in full, so a call takes about a
@@ -109,6 +112,8 @@ ANCHORED_MIN = 0.35  # ... or this, for a question that names the FAQ's subject
 SPARSE_SHARE = 0.7  # ... and a question saying less than this share of one rare word
 # must score proportionally higher ("is tiktok down?" is not about any entry)
 CANDIDATE_SHARE = 0.7  # "did you mean" lists entries within this share of the best
+
+EXAMPLE_WORD_MIN = 2  # a word in this many example questions is a typo's target too
 
 FUZZY_MIN = 0.25  # autocomplete and suggestions: fuzzy matches scoring at least this
 FUZZY_SHARE = 0.5  # ... and at least this share of the best fuzzy match
@@ -254,6 +259,14 @@ _SHORTHAND: dict[str, str] = {
     "bday": "birthday",
     "pic": "picture",
     "pics": "pictures",
+    "em": "them",
+    "shud": "should",
+    "shld": "should",
+    "frend": "friend",
+    "freind": "friend",
+    "frnd": "friend",
+    "dw": "do not worry",
+    "thinkin": "thinking",
 }
 
 # Word pairs that are one thing, merged before shorthand is expanded ("mod apk" is a
@@ -265,6 +278,12 @@ _MERGES: dict[tuple[str, str], str] = {
     ("coin", "master"): "coinmaster",  # a game
     ("coin", "flip"): "coinflip",
     ("tiktok", "shop"): "tiktokshop",
+    # When something happened, not how long: "last week" is no question of coins lasting.
+    **{
+        (when, period): when + period
+        for when in ("last", "next", "this")
+        for period in ("night", "week", "weekend", "month", "year", "time")
+    },
 }
 _MERGE_SECONDS = frozenset(second for _, second in _MERGES)
 
@@ -324,6 +343,10 @@ _STOPWORDS = frozenset(
     deal part situation reason keep keeps keeping eli5 plus january february march april
     june july august september october november december monday tuesday wednesday
     thursday friday saturday sunday weekend talk talking talked chat chatting
+    thinking tried tries saw seen worry worried nicely mostly
+    lastnight lastweek lastweekend lastmonth lastyear lasttime nextnight nextweek
+    nextweekend nextmonth nextyear nexttime thisnight thisweek thisweekend thismonth
+    thisyear thistime
     """.split()  # noqa: SIM905
 )
 
@@ -506,6 +529,30 @@ def _negated(words: list[str]) -> set[int]:
     return negated
 
 
+# A word right after these is something the question compares with ("do coins work
+# like vbucks", "is it like robux but for tiktok"): not its topic, so an off-topic
+# concept it stands for is dropped, and it counts less.
+_COMPARISONS = (("like",), ("than",), ("similar", "to"), ("compared", "to"), ("same", "as"))
+_COMPARISON_STARTS = frozenset(trigger[0] for trigger in _COMPARISONS)
+
+
+def _compared(words: list[str]) -> set[int]:
+    """Positions of the meaningful words a comparison applies to."""
+    compared: set[int] = set()
+    for start, word in enumerate(words):
+        if word not in _COMPARISON_STARTS:
+            continue
+        for trigger in _COMPARISONS:
+            end = start + len(trigger)
+            if (
+                tuple(words[start:end]) == trigger
+                and end < len(words)
+                and words[end] not in _STOPWORDS
+            ):
+                compared.add(end)
+    return compared
+
+
 def _read(words: list[str]) -> tuple[list[tuple[int, str, set[str]]], list[tuple[str, int, int]]]:
     """The meaningful words as (position, stem, concepts); the phrases as (concept,
     start, end)."""
@@ -559,11 +606,15 @@ def _units(
     """
     content, phrases = _read(words)
     negated = _negated(words)
+    compared = _compared(words) if _COMPARISON_STARTS.intersection(words) else set()
     in_phrase = {n for _, start, end in phrases for n in range(start, end)}
     units: list[dict[str, float]] = [{concept: 1.0} for concept, _, _ in phrases]
     for position, word_stem, concepts in content:
         weight = weights[position] if weights else 1.0
         if position in negated:
+            weight *= NEGATED_WEIGHT
+        if position in compared and _OFF_TOPIC.intersection(concepts):
+            concepts = concepts - _OFF_TOPIC
             weight *= NEGATED_WEIGHT
         if (
             vocabulary is not None
@@ -799,6 +850,12 @@ def _example_terms(examples: tuple[str, ...]) -> frozenset[str]:
     return frozenset(term for text in examples for term in _term_weights(_words(text)))
 
 
+@functools.lru_cache(maxsize=1024)
+def _example_words(examples: tuple[str, ...]) -> Counter[str]:
+    """In how many of the example questions each word is (cached, like the terms)."""
+    return Counter(word for text in examples for word in set(_words(text)))
+
+
 @dataclass(frozen=True, slots=True)
 class _Query:
     units: list[dict[str, float]]  # per unit: term → weight of the word behind it
@@ -833,7 +890,17 @@ class Matcher:
             tuple((name, sum(self._idf[term] for term in name)) for name in item.names)
             for item in analysed
         ]
-        self._speller = _Speller(Counter(word for item in analysed for word in item.words))
+        targets = Counter(word for item in analysed for word in item.words)
+        # Words people keep using in example questions ("following", "sharing") are
+        # what a typo most likely meant as well; a word in one example only may be a
+        # typo itself.
+        example_words: Counter[str] = Counter()
+        for entry in self.entries:
+            example_words.update(_example_words(entry.examples))
+        for word, found in example_words.items():
+            if found >= EXAMPLE_WORD_MIN and word not in targets:
+                targets[word] = 0
+        self._speller = _Speller(targets)
         self._build_name_index(analysed)
         self._build_bayes(analysed)
 
@@ -1125,6 +1192,9 @@ class Matcher:
                 by_word.setdefault(word, set()).add(index)
         names.sort()
         self._names_sorted = names
+        # The order among names with the same prefix, aligned with _names_sorted.
+        self._name_order = [(rank, len(form), index) for form, rank, index in names]
+        self._form_words = [item.form_words for item in analysed]
         self._by_word = by_word
         self._words_sorted = sorted(by_word)
         self._by_name: dict[str, int] = {}
@@ -1144,7 +1214,8 @@ class Matcher:
         if not wanted:
             return sorted(self.entries, key=operator.attrgetter("key"))[:limit]
         found: dict[int, None] = {}
-        for stage in (self._prefixed, self._containing, self._fuzzy):
+        prefixed = functools.partial(self._prefixed, limit=limit)
+        for stage in (prefixed, self._containing, self._fuzzy):
             for index in stage(wanted):
                 found.setdefault(index)
                 if len(found) >= limit:
@@ -1155,15 +1226,28 @@ class Matcher:
         """The closest entries to `text`, for a "not found" message; may be empty."""
         return self.complete(text, limit) if name_form(text) else []
 
-    def _prefixed(self, wanted: str) -> list[int]:
-        """Entries with a name starting with `wanted`: exact first, keys first, short first."""
+    def _prefixed(self, wanted: str, limit: int) -> list[int]:
+        """Entries with a name starting with `wanted`: exact first, keys first, short
+        first; at least the first `limit` different entries, when there are that many.
+
+        A prefix of one or two letters starts thousands of names among 10,000 entries:
+        only the leading ones are put in order.
+        """
         names = self._names_sorted
-        matches = []
-        for form, rank, index in names[bisect.bisect_left(names, (wanted,)) :]:
-            if not form.startswith(wanted):
-                break
-            matches.append((form != wanted, rank, len(form), index))
-        return [index for *_, index in sorted(matches)]
+        start = bisect.bisect_left(names, (wanted,))
+        end = bisect.bisect_left(names, (wanted + "\U0010ffff",), start)
+        exact = start
+        while exact < end and names[exact][0] == wanted:
+            exact += 1
+        leading = sorted(self._name_order[start:exact])
+        rest = self._name_order[exact:end]
+        wanted_count = limit
+        while True:  # an entry may have several names here: take more until enough
+            chosen = heapq.nsmallest(wanted_count, rest)
+            indexes = [index for *_, index in (*leading, *chosen)]
+            if len(chosen) == len(rest) or len(set(indexes)) >= limit:
+                return indexes
+            wanted_count *= 2
 
     def _containing(self, wanted: str) -> list[int]:
         """Entries whose names have every word of `wanted`, the last as a prefix."""
@@ -1171,14 +1255,24 @@ class Matcher:
         if not words:
             return []
         *whole, last = words
-        start = bisect.bisect_left(self._words_sorted, last)
         found: set[int] = set()
-        for word in self._words_sorted[start:]:
-            if not word.startswith(last):
-                break
-            found |= self._by_word[word]
-        for word in whole:
-            found &= self._by_word.get(word, set())
+        if whole:
+            # The whole words narrow the entries down first; the last one is then
+            # looked for among their names' words only (a letter or two starts
+            # thousands of words among 10,000 entries).
+            by_word = self._by_word
+            narrowed = sorted((by_word.get(word, set()) for word in whole), key=len)
+            found = set(narrowed[0]).intersection(*narrowed[1:])
+            form_words = self._form_words
+            found = {
+                index for index in found if any(word.startswith(last) for word in form_words[index])
+            }
+        else:
+            words_sorted = self._words_sorted
+            start = bisect.bisect_left(words_sorted, last)
+            end = bisect.bisect_left(words_sorted, last + "\U0010ffff", start)
+            for position in range(start, end):
+                found |= self._by_word[words_sorted[position]]
         return sorted(found, key=lambda index: self.entries[index].key)
 
     def _fuzzy(self, wanted: str) -> list[int]:

@@ -44,10 +44,12 @@ QUESTIONS = ROOT / "tests" / "data" / "faq_questions.yaml"
 ACCURACY_GOAL = 0.90
 NONE_RATE_GOAL = 0.90
 # What the holdout split actually gets (top-1 47/59 = 79.7%, none 14/17 = 82.4% when
-# first measured, after all tuning): below the goal, so the test asserts these floors
-# to catch regressions, and prints where the matcher stands against the goal.
-HOLDOUT_ACCURACY_MIN = 0.75
-HOLDOUT_NONE_RATE_MIN = 0.80
+# first measured, after all tuning; with blind2's holdout merged in, 86/102 = 84.3% and
+# 27/29 = 93.1% before round 3's changes, 87/102 = 85.3% and 27/29 = 93.1% after):
+# top-1 is below the goal, so the test asserts these floors to catch regressions, and
+# prints where the matcher stands against the goal.
+HOLDOUT_ACCURACY_MIN = 0.85
+HOLDOUT_NONE_RATE_MIN = 0.90
 FOLDS = 5  # cross-validation over the tune split
 
 
@@ -102,7 +104,7 @@ def test_the_question_set_covers_every_entry_and_enough_off_topic_questions() ->
     assert sum(by_key[key] for key in REQUIRED_KEYS) >= 160
     assert by_key["none"] >= 40
     assert {item["split"] for item in questions} == {"tune", "holdout"}
-    assert {item["source"] for item in questions} <= {"first set", "blind1"}
+    assert {item["source"] for item in questions} <= {"first set", "blind1", "blind2"}
     holdout = [item for item in questions if item["split"] == "holdout"]
     held_keys = collections.Counter(item["expect"] for item in holdout)
     assert all(held_keys[key] >= 2 for key in REQUIRED_KEYS), held_keys
