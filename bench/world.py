@@ -1,0 +1,211 @@
+"""The stand-in's servers and members with the generated database's ids, and the
+real bot started in-process on it (as tests/e2e/conftest.py does).
+
+The stand-in makes time-based ids; the generated database has fixed ones (so it
+can be cached). `_fixed_ids` hands the stand-in's model the ids the database
+uses while a server or member is created, and each one is checked afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import discord
+from discord import app_commands
+
+import standin.models
+from bench import data
+from bench.data import DataSpec
+from bot import CoinhelpBot, create_bot
+from coinhelp.db import Database
+from coinhelp.faqdata import FaqEntry, load_curated
+from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
+from standin import Guild, Member, StandIn, redirect_discord, restore_discord
+
+log = logging.getLogger("bench")
+
+FLOOR_COMMAND = "benchping"
+FLOOR_TEXT = "pong"
+EMBED_COMMAND = "benchembed"
+
+
+@contextlib.contextmanager
+def _fixed_ids(*ids: int) -> Iterator[None]:
+    """The stand-in's next ids are `ids`, in order; then it makes its own again."""
+    queue = list(ids)
+    real: Callable[[], int] = standin.models.next_id
+
+    def next_id() -> int:
+        return queue.pop(0) if queue else real()
+
+    standin.models.next_id = next_id
+    try:
+        yield
+    finally:
+        standin.models.next_id = real
+
+
+@dataclass
+class Server:
+    """One stand-in server mirroring server `index` of the generated data."""
+
+    index: int
+    guild: Guild
+    members: list[Member]
+    goal_ids: list[int]
+
+
+@dataclass
+class World:
+    """The stand-in populated from a `DataSpec`: servers, their goals and members."""
+
+    standin: StandIn
+    spec: DataSpec
+    servers: list[Server] = field(default_factory=list)
+
+    @classmethod
+    def populate(cls, stand_in: StandIn, spec: DataSpec, members_per_guild: int) -> World:
+        """Servers with the database's ids, each with its first `members_per_guild`
+        members (spread over activity levels: member ids come from the data)."""
+        world = cls(stand_in, spec)
+        real = standin.models.next_id
+        for index in range(spec.guilds):
+            # Guild() takes ids for itself, its owner, the bot's role, then #general.
+            with _fixed_ids(data.guild_id(index), real(), real(), data.general_channel_id(index)):
+                guild = stand_in.add_guild(f"Bench server {index}")
+            if guild.id != data.guild_id(index) or guild.default_channel.id != (
+                data.general_channel_id(index)
+            ):
+                raise RuntimeError("the stand-in no longer takes ids in the order bench expects")
+            members = []
+            for member_index in itertools.islice(spec.members_of(index), members_per_guild):
+                with _fixed_ids(data.member_id(member_index)):
+                    member = guild.add_member(f"fan{member_index}")
+                if member.id != data.member_id(member_index):
+                    raise RuntimeError("the stand-in no longer takes member ids as bench expects")
+                members.append(member)
+            world.servers.append(Server(index, guild, members, spec.goals_of(index)))
+        return world
+
+    def pick(self, number: int) -> tuple[Server, Member]:
+        """The server and member for request `number`: every member takes turns."""
+        server = self.servers[number % len(self.servers)]
+        member = server.members[(number // len(self.servers)) % len(server.members)]
+        return server, member
+
+    def goal(self, server: Server, number: int) -> int:
+        """A goal of `server` for request `number`."""
+        return server.goal_ids[(number // len(self.servers)) % len(server.goal_ids)]
+
+
+_CURATED: dict[str, FaqEntry] = {}
+
+
+def curated() -> dict[str, FaqEntry]:
+    """The shipped FAQ, parsed once."""
+    if not _CURATED:
+        _CURATED.update(load_curated(DEFAULT_FAQ_DIR))
+    return _CURATED
+
+
+def fixed_embed() -> discord.Embed:
+    """An embed shaped like a leaderboard page: title, ten lines, footer."""
+    lines = "\n\n".join(
+        f"**{rank}.** <@{data.member_id(rank)}> · {10_000 - rank:,} coins" for rank in range(1, 11)
+    )
+    embed = discord.Embed(title="Top contributors · all time", description=lines, colour=0xFFC400)
+    embed.set_footer(text="page 1 of 100 · 1,000 contributors")
+    return embed
+
+
+class _FixedPager(discord.ui.View):
+    """Three buttons like the bot's pager, which do nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=300.0)
+
+    @discord.ui.button(label="◀", disabled=True, custom_id="bench:previous")
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await interaction.response.defer()
+
+    @discord.ui.button(label="1 / 100", disabled=True, custom_id="bench:position")
+    async def position(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await interaction.response.defer()
+
+    @discord.ui.button(label="▶", custom_id="bench:next")
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await interaction.response.defer()
+
+
+def add_floor_commands(bot: CoinhelpBot) -> None:
+    """Benchmark process only, never shipped: the floor (a fixed text) and, for
+    reading the results, the same with a fixed embed and buttons (no database,
+    no template): what answering with a leaderboard-shaped message costs by itself."""
+
+    @app_commands.command(name=FLOOR_COMMAND, description="Benchmark floor: a fixed answer")
+    async def benchping(interaction: discord.Interaction[CoinhelpBot]) -> None:
+        await interaction.response.send_message(FLOOR_TEXT)
+
+    @app_commands.command(name=EMBED_COMMAND, description="Benchmark: a fixed embed and buttons")
+    async def benchembed(interaction: discord.Interaction[CoinhelpBot]) -> None:
+        await interaction.response.send_message(embed=fixed_embed(), view=_FixedPager())
+
+    bot.tree.add_command(benchping)
+    bot.tree.add_command(benchembed)
+
+
+@dataclass
+class Running:
+    """The stand-in, its world, and the real bot connected to it in this process."""
+
+    standin: StandIn
+    world: World
+    bot: CoinhelpBot
+    db_path: Path
+
+
+@contextlib.asynccontextmanager
+async def standin_world(spec: DataSpec, members_per_guild: int) -> AsyncIterator[World]:
+    """A started stand-in, redirected, with the data's servers and members."""
+    async with StandIn() as server:
+        redirect_discord(server.api_base, server.gateway_url)
+        try:
+            yield World.populate(server, spec, members_per_guild)
+        finally:
+            restore_discord()
+
+
+@contextlib.asynccontextmanager
+async def running_bot(world: World, db_path: Path) -> AsyncIterator[Running]:
+    """The bot built as `python bot.py` builds it (create_bot, the shipped FAQ, every
+    cog) plus the floor commands, connected to the stand-in; closed on exit."""
+    stand_in = world.standin
+    settings = Settings(
+        discord_token=stand_in.token,
+        db_path=db_path,
+        faq_dir=DEFAULT_FAQ_DIR,
+        log_level="WARNING",
+    )
+    db = await Database.open(db_path)
+    bot = create_bot(settings, db, curated())
+    add_floor_commands(bot)
+
+    async def run() -> None:
+        try:
+            await bot.start(stand_in.token)
+        finally:
+            await db.close()
+
+    task = asyncio.create_task(run())
+    try:
+        await stand_in.wait_until_connected(timeout=30)
+        yield Running(stand_in, world, bot, db_path)
+    finally:
+        await bot.close()
+        await task
