@@ -120,6 +120,12 @@ class CoinhelpBot(commands.Bot):
     async def close(self) -> None:
         # Finish pledges already queued before the gateway goes away.
         await self.ledger.stop()
+        # discord.py dispatches on_ready ~2 s after the last server arrives and
+        # does not cancel that wait on close: closed earlier, it would fire on
+        # a closed client and log a traceback.
+        ready_task = self._connection._ready_task
+        if ready_task is not None:
+            ready_task.cancel()
         await super().close()
 
     @property

@@ -59,18 +59,21 @@ class NotModerator(app_commands.CheckFailure):
 
 async def reply(
     interaction: discord.Interaction[Any], content: str | None = None, **kwargs: Any
-) -> None:
+) -> discord.InteractionMessage | discord.WebhookMessage | None:
     """Answer an interaction whether or not it was already answered or deferred.
 
-    Ephemeral unless the caller says otherwise.
+    Ephemeral unless the caller says otherwise. Returns the message sent when
+    Discord reports it (a view needs it to disable itself on timeout); taking
+    it from the callback's own response saves a second request.
     """
     kwargs.setdefault("ephemeral", True)
     if content is not None:
         kwargs["content"] = content
     if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
-    else:
-        await interaction.response.send_message(**kwargs)
+        return await interaction.followup.send(**kwargs, wait=True)
+    callback = await interaction.response.send_message(**kwargs)
+    resource = callback.resource if callback is not None else None
+    return resource if isinstance(resource, discord.InteractionMessage) else None
 
 
 def user_message(error: BaseException) -> str | None:

@@ -107,12 +107,11 @@ class FaqCommands(commands.Cog):
         elif result.kind == "unsure":
             candidates = [entries[key] for key in result.candidates[:3]]
             view = DidYouMeanView(self, interaction.user.id, candidates)
-            await interaction.response.send_message(
+            view.message = await reply(
+                interaction,
                 self.bot.renderer.text("faq/did_you_mean.j2", question=question),
                 view=view,
-                ephemeral=True,
             )
-            view.message = await interaction.original_response()
         else:
             settings = await self.bot.guild_settings.get(guild_id)
             await reply(

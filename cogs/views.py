@@ -37,8 +37,7 @@ class PagerView(InvokerView):
             await reply(interaction, embed=embed, ephemeral=ephemeral)
             return
         view = cls(interaction.user.id, load, page_count=page_count)
-        await reply(interaction, embed=embed, view=view, ephemeral=ephemeral)
-        view.message = await interaction.original_response()
+        view.message = await reply(interaction, embed=embed, view=view, ephemeral=ephemeral)
 
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.page <= 0

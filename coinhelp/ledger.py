@@ -1147,47 +1147,52 @@ class Ledger:
         as a formula starts with an apostrophe. Encode it as UTF-8 with a BOM
         for spreadsheet programs. Raises NotFound."""
         goal = (await self.progress(guild_id, goal_id)).goal
-        rows = await self._db.fetchall(
+        rows = await self._db.fetchall_in_thread(
             "SELECT l.*, v.entry_id AS voided_by FROM ledger AS l"
             " LEFT JOIN ledger AS v ON v.voids = l.entry_id"
             " WHERE l.goal_id = ? ORDER BY l.entry_id",
             (goal_id,),
         )
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(
-            [
-                "entry_id",
-                "time_utc",
-                "kind",
-                "member_id",
-                "coins",
-                "voids_entry",
-                "voided_by_entry",
-                "moderator_id",
-                "reason",
-                "goal_id",
-                "goal_name",
-                "interaction_id",
-            ]
-        )
-        for row in map(_ledger_row, rows):
-            cells: list[object] = [
-                row.entry_id,
-                _csv_time(row.created_at),
-                row.kind,
-                row.member_id,
-                row.coins,
-                row.voids,
-                row.voided_by,
-                row.moderator_id,
-                row.reason,
-                goal.id,
-                goal.name,
-                row.interaction_id,
-            ]
-            writer.writerow(["" if cell is None else _csv_cell(cell) for cell in cells])
-        return out.getvalue()
+
+        # Formatting a large goal's rows takes a while: keep the bot answering.
+        def write() -> str:
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(
+                [
+                    "entry_id",
+                    "time_utc",
+                    "kind",
+                    "member_id",
+                    "coins",
+                    "voids_entry",
+                    "voided_by_entry",
+                    "moderator_id",
+                    "reason",
+                    "goal_id",
+                    "goal_name",
+                    "interaction_id",
+                ]
+            )
+            for row in map(_ledger_row, rows):
+                cells: list[object] = [
+                    row.entry_id,
+                    _csv_time(row.created_at),
+                    row.kind,
+                    row.member_id,
+                    row.coins,
+                    row.voids,
+                    row.voided_by,
+                    row.moderator_id,
+                    row.reason,
+                    goal.id,
+                    goal.name,
+                    row.interaction_id,
+                ]
+                writer.writerow(["" if cell is None else _csv_cell(cell) for cell in cells])
+            return out.getvalue()
+
+        return await asyncio.to_thread(write)
 
     async def check_consistency(self, guild_id: int | None = None) -> list[str]:
         """Recompute every kept total from the ledger; one line per mismatch.
@@ -1198,7 +1203,7 @@ class Ledger:
         """
         problems: list[str] = []
         extra_members = extra_scopes = 0
-        rows = await self._db.fetchall(_CONSISTENCY, (guild_id,))
+        rows = await self._db.fetchall_in_thread(_CONSISTENCY, (guild_id,))
         for what, guild, goal_id, period, member, *values in rows:
             want, have = values[:3], values[3:]
             if what == "member":

@@ -68,7 +68,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -118,9 +118,13 @@ EXAMPLE_WORD_MIN = 2  # a word in this many example questions is a typo's target
 FUZZY_MIN = 0.25  # autocomplete and suggestions: fuzzy matches scoring at least this
 FUZZY_SHARE = 0.5  # ... and at least this share of the best fuzzy match
 
-# Bounds that keep a call to a few milliseconds with 10,000 entries: a term in more
-# entries' names and keywords than this has a tiny idf, so the rest would change
-# little; only the leading candidates are scored in full.
+# Bounds that keep a call to a few milliseconds with 10,000 entries. A term in the
+# names and keywords of more entries than COMMON_TERM_MIN and COMMON_TERM_SHARE of
+# them ("coin" in a big server) has a tiny idf: it does not pick candidates (the
+# rarer terms do), though it still counts in the leaders' full score. Should
+# every term be that common, the first POSTINGS_WALK_MAX postings pick them.
+COMMON_TERM_MIN = 200
+COMMON_TERM_SHARE = 0.1
 POSTINGS_WALK_MAX = 2000
 CANDIDATES = 50
 
@@ -1061,6 +1065,27 @@ class Matcher:
         ranked.sort(key=lambda item: (-item[1], self.entries[item[0]].key))
         return ranked
 
+    def _first_scores(
+        self, units: list[dict[str, float]], limit: int, *, truncate: bool = False
+    ) -> dict[int, float]:
+        """Entry index → score from names and keywords, over terms in at most `limit`
+        entries (or, with `truncate`, the first `limit` entries of every term)."""
+        first: dict[int, float] = {}
+        for values in units:
+            best: dict[int, float] = {}
+            for term, value in values.items():
+                postings: Sequence[tuple[int, float]] = self._postings.get(term, ())
+                if truncate:
+                    postings = postings[:limit]
+                elif len(postings) > limit:
+                    continue
+                for index, weight in postings:
+                    if best.get(index, 0.0) < value * weight:
+                        best[index] = value * weight
+            for index, value in best.items():
+                first[index] = first.get(index, 0.0) + value
+        return first
+
     def _text_scores(self, query: _Query) -> list[tuple[int, float]]:
         """(entry index, text score) of the candidate entries for the query."""
         idf = self._idf
@@ -1091,15 +1116,10 @@ class Matcher:
         if total <= 0:
             return []
         # Candidates and a first score from names and keywords ...
-        first: dict[int, float] = {}
-        for values in units:
-            best: dict[int, float] = {}
-            for term, value in values.items():
-                for index, weight in self._postings.get(term, ())[:POSTINGS_WALK_MAX]:
-                    if best.get(index, 0.0) < value * weight:
-                        best[index] = value * weight
-            for index, value in best.items():
-                first[index] = first.get(index, 0.0) + value
+        common = max(COMMON_TERM_MIN, int(COMMON_TERM_SHARE * len(self.entries)))
+        first = self._first_scores(units, common)
+        if not first:
+            first = self._first_scores(units, POSTINGS_WALK_MAX, truncate=True)
         # ... then the leaders in full, bodies included, with the name bonus.
         asked = {term for values in units for term in values}
         leaders = dict.fromkeys(
