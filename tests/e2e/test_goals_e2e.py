@@ -42,7 +42,7 @@ async def test_a_goal_from_creation_to_summary(server: Server) -> None:
 
     shown = await server.run(server.bob, "goal show", goal="Birthday LIVE")
     text = shown.text
-    assert "▰" in text and "30%" in text and "700" in text and "**Contributors:** 1" in text
+    assert "▰" in text and "30%" in text and "700 to go" in text and "**Contributors:** 1" in text
     assert "about $" in text and "Estimate" in text
 
     closed = await server.run(server.mod, "goal close", goal="Birthday LIVE")
