@@ -7,7 +7,7 @@ import re
 import signal
 from pathlib import Path
 
-from test_process import BOOT, bot_env, run_bot
+from test_process import run_bot, standin_env
 
 from coinhelp.db import Database
 from coinhelp.ledger import Ledger
@@ -23,13 +23,7 @@ async def test_every_acknowledged_pledge_is_there_after_a_sigkill(
     guild = standin.add_guild("Fans")
     mod = guild.add_member("mod", permissions=permissions.MANAGE_GUILD)
     fans = [guild.add_member(f"fan{n}") for n in range(WORKERS)]
-    env = bot_env(
-        tmp_path,
-        DISCORD_TOKEN=standin.token,
-        PYTHONPATH=str(BOOT),
-        COINHELP_STANDIN_URL=standin.url,
-    )
-    process = await run_bot(tmp_path, env)
+    process = await run_bot(tmp_path, standin_env(tmp_path, standin))
     await standin.wait_until_connected(timeout=30)
     created = await (
         await standin.slash(guild, mod, "goal create", name="Crash", target=10_000_000)

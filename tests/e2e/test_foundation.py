@@ -72,3 +72,24 @@ async def test_a_non_moderator_is_refused_config_in_code(server: Server) -> None
     handle = await server.run(server.alice, "coinhelp config", check_permissions=False)
     assert handle.ephemeral
     assert "Only moderators" in handle.content
+
+
+async def test_config_without_options_shows_the_settings_and_with_options_saves_them(
+    server: Server,
+) -> None:
+    defaults = await server.run(server.mod, "coinhelp config")
+    assert defaults.ephemeral
+    assert "the channel where each goal was created" in defaults.text
+    assert "members with Manage Server are moderators" in defaults.text
+
+    saved = await server.run(
+        server.mod,
+        "coinhelp config",
+        announce_channel=server.announcements,
+        moderator_role=server.helper_role,
+    )
+    assert "Settings saved" in saved.text
+    shown = await server.run(server.mod, "coinhelp config")
+    assert f"<#{server.announcements.id}>" in shown.text
+    assert f"<@&{server.helper_role.id}>" in shown.text
+    assert not shown.message.pings.any_mass_ping

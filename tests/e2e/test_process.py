@@ -26,6 +26,16 @@ def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def standin_env(tmp_path: Path, standin: StandIn, token: str | None = None) -> dict[str, str]:
+    """A host's environment for a bot whose discord.py is redirected to `standin`."""
+    return bot_env(
+        tmp_path,
+        DISCORD_TOKEN=token or standin.token,
+        PYTHONPATH=str(BOOT),
+        COINHELP_STANDIN_URL=standin.url,
+    )
+
+
 async def run_bot(tmp_path: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -48,12 +58,7 @@ async def test_without_a_token_it_says_what_to_do_and_exits_2(tmp_path: Path) ->
 
 
 async def test_a_rejected_token_says_so_and_exits_2(standin: StandIn, tmp_path: Path) -> None:
-    env = bot_env(
-        tmp_path,
-        DISCORD_TOKEN="not-the-token",
-        PYTHONPATH=str(BOOT),
-        COINHELP_STANDIN_URL=standin.url,
-    )
+    env = standin_env(tmp_path, standin, token="not-the-token")
     process = await run_bot(tmp_path, env)
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
@@ -66,12 +71,7 @@ async def test_the_started_bot_answers_and_stops_cleanly_on_sigterm(
 ) -> None:
     guild = standin.add_guild("Fans")
     alice = guild.add_member("alice")
-    env = bot_env(
-        tmp_path,
-        DISCORD_TOKEN=standin.token,
-        PYTHONPATH=str(BOOT),
-        COINHELP_STANDIN_URL=standin.url,
-    )
+    env = standin_env(tmp_path, standin)
     process = await run_bot(tmp_path, env)
     try:
         await standin.wait_until_connected(timeout=30)
