@@ -46,6 +46,9 @@ def utc_now() -> dt.datetime:
 class Goals(commands.GroupCog, group_name="goal"):
     """Pooled gifting goals: pledge coins together toward a target."""
 
+    # Seconds a list's ◀ / ▶ buttons keep working after the last click.
+    pager_timeout: float = 300.0
+
     def __init__(self, bot: CoinhelpBot) -> None:
         self.bot = bot
         self._deadline_wake = asyncio.Event()
@@ -151,7 +154,7 @@ class Goals(commands.GroupCog, group_name="goal"):
             embed = self.embed("goals/list.j2", goals=shown, page=index, pages=pages, rules=rules)
             return embed, pages
 
-        await PagerView.start(interaction, load)
+        await PagerView.start(interaction, load, expires_after=self.pager_timeout)
 
     @app_commands.command(name="show")
     @app_commands.autocomplete(goal=goal_autocomplete)
@@ -229,7 +232,7 @@ class Goals(commands.GroupCog, group_name="goal"):
             )
             return embed, page.pages(PAGE_SIZE)
 
-        await PagerView.start(interaction, load)
+        await PagerView.start(interaction, load, expires_after=self.pager_timeout)
 
     @app_commands.command(name="history")
     @app_commands.autocomplete(goal=goal_autocomplete)
@@ -263,7 +266,7 @@ class Goals(commands.GroupCog, group_name="goal"):
             )
             return embed, page.pages(PAGE_SIZE)
 
-        await PagerView.start(interaction, load)
+        await PagerView.start(interaction, load, expires_after=self.pager_timeout)
 
     # -- moderators ------------------------------------------------------------
 

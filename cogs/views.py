@@ -29,14 +29,22 @@ class PagerView(InvokerView):
 
     @classmethod
     async def start(
-        cls, interaction: discord.Interaction[Any], load: PageLoader, *, ephemeral: bool = False
+        cls,
+        interaction: discord.Interaction[Any],
+        load: PageLoader,
+        *,
+        ephemeral: bool = False,
+        expires_after: float = 300.0,
     ) -> None:
-        """Answer `interaction` with page one, with buttons only if there is more."""
+        """Answer `interaction` with page one, with buttons only if there is more.
+
+        After `expires_after` seconds without a click the buttons are disabled.
+        """
         embed, page_count = await load(0)
         if page_count <= 1:
             await reply(interaction, embed=embed, ephemeral=ephemeral)
             return
-        view = cls(interaction.user.id, load, page_count=page_count)
+        view = cls(interaction.user.id, load, page_count=page_count, timeout=expires_after)
         view.message = await reply(interaction, embed=embed, view=view, ephemeral=ephemeral)
 
     def _sync_buttons(self) -> None:

@@ -309,3 +309,17 @@ async def test_values_discords_client_would_never_send_are_still_refused(
     assert "reference" not in handle.content  # a clear message, not a crash
     assert (await server.bot.ledger.progress(server.guild.id, 1)).total == 0
     assert len(await server.bot.ledger.goals(server.guild.id)) == 1
+
+
+async def test_leaderboard_buttons_are_disabled_when_the_view_expires(server: Server) -> None:
+    await create(server, target=10_000)
+    for n in range(11):
+        fan = server.guild.add_member(f"fan{n}")
+        await server.run(fan, "goal contribute", goal="Birthday LIVE", coins=10 + n)
+    server.bot.get_cog("Goals").pager_timeout = 0.2  # instead of five minutes
+
+    board = await server.run(server.alice, "goal leaderboard", goal="Birthday LIVE")
+    assert any(not button.disabled for button in board.buttons)
+    expired = await board.wait_edit()
+    assert expired.buttons and all(button.disabled for button in expired.buttons)
+    assert "Top contributors" in expired.text  # the page itself stays readable
