@@ -207,6 +207,9 @@ _SHORTHAND: dict[str, str] = {
     "yr": "year",
     "yrs": "years",
     "mins": "minutes",
+    "sec": "seconds",
+    "secs": "seconds",
+    "hr": "hours",
     "hrs": "hours",
     "amt": "amount",
     "bucks": "dollars",
@@ -271,6 +274,7 @@ _SHORTHAND: dict[str, str] = {
     "frnd": "friend",
     "dw": "do not worry",
     "thinkin": "thinking",
+    "ther": "there",
 }
 
 # Word pairs that are one thing, merged before shorthand is expanded ("mod apk" is a
@@ -288,6 +292,8 @@ _MERGES: dict[tuple[str, str], str] = {
         for when in ("last", "next", "this")
         for period in ("night", "week", "weekend", "month", "year", "time")
     },
+    # How often, not how long: "every time", "first time" are no question of time limits.
+    **{(which, "time"): which + "time" for which in ("every", "first", "same", "each", "one")},
 }
 _MERGE_SECONDS = frozenset(second for _, second in _MERGES)
 
@@ -350,7 +356,8 @@ _STOPWORDS = frozenset(
     thinking tried tries saw seen worry worried nicely mostly
     lastnight lastweek lastweekend lastmonth lastyear lasttime nextnight nextweek
     nextweekend nextmonth nextyear nexttime thisnight thisweek thisweekend thismonth
-    thisyear thistime
+    thisyear thistime everytime firsttime sametime eachtime onetime
+    min
     """.split()  # noqa: SIM905
 )
 
@@ -714,10 +721,14 @@ class _Speller:
     def __contains__(self, word: object) -> bool:
         return word in self.frequency
 
-    def correct(self, word: str, *, inserted_only: bool = False) -> str | None:
+    def correct(
+        self, word: str, *, inserted_only: bool = False, named_only: bool = False
+    ) -> str | None:
         """The target word `word` most likely meant, or None when nothing is close enough.
 
-        `inserted_only`: only a word that `word` left one letter out of.
+        `inserted_only`: only a word that `word` left one letter out of; `named_only`:
+        only a word of the entries' texts or the lexicon, not one known from example
+        questions alone.
         """
         if len(word) < 3 or not word.isalpha():
             return None
@@ -729,6 +740,8 @@ class _Speller:
         for key in keys:
             for candidate in (*_BASE_DELETES.get(key, ()), *self.deletes.get(key, ())):
                 if inserted_only and len(candidate) != len(word) + 1:
+                    continue
+                if named_only and (candidate == word or not self.frequency[candidate]):
                     continue
                 distance = edit_distance(word, candidate, limit)
                 if distance > limit or not self._plausible(word, candidate, distance):
@@ -1018,9 +1031,23 @@ class Matcher:
                 fixed.append(word)
                 weights.append(NUMBER_WEIGHT if word in self._postings else 0.0)
                 continue
-            if word in self._speller or stem(word) in self._idf:
+            if stem(word) in self._idf:
                 fixed.append(word)
                 weights.append(1.0)
+                continue
+            if word in self._speller:
+                # A word known only from example questions may itself be a typo that
+                # people keep making ("suport", "actualy"): read it as the entries' or
+                # a stop word when one is a letter away, so it counts like that word.
+                named = (
+                    None if word in _BASE_TARGETS else self._speller.correct(word, named_only=True)
+                )
+                if named is not None and (stem(named) in self._idf or named in _STOPWORDS):
+                    fixed.append(named)
+                    weights.append(CORRECTED_WEIGHT)
+                else:
+                    fixed.append(word)
+                    weights.append(1.0)
                 continue
             if last_is_prefix and position == len(words) - 1:
                 completed = self._speller.complete(word)

@@ -45,7 +45,9 @@ ACCURACY_GOAL = 0.90
 NONE_RATE_GOAL = 0.90
 # What the holdout split actually gets (top-1 47/59 = 79.7%, none 14/17 = 82.4% when
 # first measured, after all tuning; with blind2's holdout merged in, 86/102 = 84.3% and
-# 27/29 = 93.1% before round 3's changes, 87/102 = 85.3% and 27/29 = 93.1% after):
+# 27/29 = 93.1% before round 3's changes, 87/102 = 85.3% and 27/29 = 93.1% after; with
+# blind3's holdout merged in, 119/142 = 83.8% and 36/38 = 94.7% before round 4's
+# changes, 121/142 = 85.2% and 35/38 = 92.1% after):
 # top-1 is below the goal, so the test asserts these floors to catch regressions, and
 # prints where the matcher stands against the goal.
 HOLDOUT_ACCURACY_MIN = 0.85
@@ -104,7 +106,7 @@ def test_the_question_set_covers_every_entry_and_enough_off_topic_questions() ->
     assert sum(by_key[key] for key in REQUIRED_KEYS) >= 160
     assert by_key["none"] >= 40
     assert {item["split"] for item in questions} == {"tune", "holdout"}
-    assert {item["source"] for item in questions} <= {"first set", "blind1", "blind2"}
+    assert {item["source"] for item in questions} <= {"first set", "blind1", "blind2", "blind3"}
     holdout = [item for item in questions if item["split"] == "holdout"]
     held_keys = collections.Counter(item["expect"] for item in holdout)
     assert all(held_keys[key] >= 2 for key in REQUIRED_KEYS), held_keys
