@@ -106,7 +106,13 @@ def test_the_question_set_covers_every_entry_and_enough_off_topic_questions() ->
     assert sum(by_key[key] for key in REQUIRED_KEYS) >= 160
     assert by_key["none"] >= 40
     assert {item["split"] for item in questions} == {"tune", "holdout"}
-    assert {item["source"] for item in questions} <= {"first set", "blind1", "blind2", "blind3", "blind4"}
+    assert {item["source"] for item in questions} <= {
+        "first set",
+        "blind1",
+        "blind2",
+        "blind3",
+        "blind4",
+    }
     holdout = [item for item in questions if item["split"] == "holdout"]
     held_keys = collections.Counter(item["expect"] for item in holdout)
     assert all(held_keys[key] >= 2 for key in REQUIRED_KEYS), held_keys
