@@ -20,13 +20,13 @@ from cogs.common import (
 from cogs.views import PagerView
 from coinhelp.errors import InvalidInput, NotFound
 from coinhelp.faqdata import ALIAS_MAX, BODY_MAX, TITLE_MAX, FaqEntry
-from coinhelp.render import CHOICES_MAX, one_line, split_pages
+from coinhelp.faqstore import IMPORT_MAX_BYTES
+from coinhelp.render import CHOICES_MAX, EMBED_DESCRIPTION_MAX, one_line, split_pages
 
 if TYPE_CHECKING:
     from bot import CoinhelpBot
 
 COLOUR = discord.Colour.from_rgb(37, 244, 238)
-IMPORT_MAX_BYTES = 1_000_000
 HISTORY_PAGE = 8
 QUESTION_MAX = 300
 
@@ -42,7 +42,7 @@ class FaqCommands(commands.Cog):
     def answer_embeds(self, entry: FaqEntry) -> list[discord.Embed]:
         """The entry as embeds; a body longer than one embed continues in the next."""
         parts = self.bot.renderer.parts("faq/answer.j2", entry=entry)
-        pages = split_pages(parts["description"], 4096)
+        pages = split_pages(parts["description"], EMBED_DESCRIPTION_MAX)
         embeds = [discord.Embed(description=page, colour=COLOUR) for page in pages]
         embeds[0].title = parts["title"]
         if parts["sources"]:

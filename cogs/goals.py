@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -21,7 +20,7 @@ from discord.ext import commands
 from cogs.common import Interaction, attachment, embed_from, moderator_only, reply
 from cogs.views import PagerView
 from coinhelp import goals as rules
-from coinhelp.ledger import CLOSED_BY_MODERATOR, Goal, GoalSummary
+from coinhelp.ledger import CLOSED_BY_MODERATOR, Goal, GoalSummary, Period, utc_now
 from coinhelp.render import CHOICES_MAX, one_line
 
 if TYPE_CHECKING:
@@ -34,12 +33,6 @@ PAGE_SIZE = 10
 # Upper bound on how long the deadline task sleeps, so a clock change or a
 # missed wake-up costs at most this much delay.
 MAX_DEADLINE_SLEEP = 300.0
-
-Period = Literal["all", "month", "week"]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @app_commands.guild_only()
@@ -183,7 +176,7 @@ class Goals(commands.GroupCog, group_name="goal"):
             guild_id,
             found.id,
             member_id=interaction.user.id,
-            coins=rules.validate_coins(coins),
+            coins=coins,
             interaction_id=interaction.id,
         )
         await interaction.response.send_message(

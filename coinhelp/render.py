@@ -26,12 +26,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 # Discord's limits (https://discord.com/developers/docs/resources/message).
 CONTENT_MAX = 2000
-EMBED_TITLE_MAX = 256
 EMBED_DESCRIPTION_MAX = 4096
-EMBED_FOOTER_MAX = 2048
-EMBED_FIELD_NAME_MAX = 256
-EMBED_FIELD_VALUE_MAX = 1024
-EMBED_TOTAL_MAX = 6000
 CHOICE_NAME_MAX = 100
 CHOICES_MAX = 25
 

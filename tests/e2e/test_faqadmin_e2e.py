@@ -163,3 +163,10 @@ async def test_a_bad_import_is_refused_whole_with_the_line_and_nothing_changes(
         server.mod, "faqadmin import", file=Attachment("faq.yaml", b"\xff\xfe\x00binary")
     )
     assert garbage.ephemeral and "UTF-8" in garbage.content
+
+
+async def test_an_import_file_over_one_megabyte_is_refused_before_reading(server: Server) -> None:
+    big = b"entries: {}\n" + b"#" * 1_000_000
+    handle = await server.run(server.mod, "faqadmin import", file=Attachment("faq.yaml", big))
+    assert handle.ephemeral and "up to 1 MB" in handle.content
+    assert await server.bot.faq.history(server.guild.id, "refund") == []
