@@ -25,6 +25,7 @@ import discord
 from discord.ext import commands
 
 from cogs.common import CoinhelpTree
+from cogs.views import PageButton, Pagers
 from coinhelp import __version__
 from coinhelp.db import Database
 from coinhelp.errors import ConfigError
@@ -80,10 +81,14 @@ class CoinhelpBot(commands.Bot):
         self.faq = FaqStore(db, curated)
         self.ledger = Ledger(db)
         self.guild_settings = GuildSettingsStore(db)
+        self.pagers = Pagers()
         self.started_at = time.monotonic()
 
     async def setup_hook(self) -> None:
         await self.ledger.start()
+        # Page buttons keep their state in their custom ids: they answer clicks
+        # on any list the bot ever sent, also from before a restart.
+        self.add_dynamic_items(PageButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()

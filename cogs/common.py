@@ -157,46 +157,6 @@ moderator_only = app_commands.check(ensure_moderator)
 """Decorator: the command runs only for moderators (checked in code, every time)."""
 
 
-class InvokerView(discord.ui.View):
-    """A view that only the member who opened it can use.
-
-    Others get a private note; on timeout the buttons are disabled so nobody
-    clicks a dead control; errors take the bot's one error path.
-    """
-
-    message: discord.InteractionMessage | discord.WebhookMessage | None = None
-
-    def __init__(self, owner_id: int, *, timeout: float = 180.0) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            "These buttons belong to the person who ran the command; "
-            "run it yourself to get your own.",
-            ephemeral=True,
-        )
-        return False
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button | discord.ui.Select):
-                item.disabled = True
-        if self.message is not None:
-            try:
-                await self.message.edit(view=self)
-            except discord.HTTPException:
-                # The message may be gone or the token expired (15 minutes).
-                log.debug("could not disable buttons on an expired view")
-
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        await report_error(interaction, error)
-
-
 class CoinhelpModal(discord.ui.Modal):
     """A modal whose errors take the bot's one error path."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -11,13 +12,12 @@ from discord.ext import commands
 from cogs.common import (
     CoinhelpModal,
     Interaction,
-    InvokerView,
     attachment,
     embed_from,
     ensure_moderator,
     reply,
 )
-from cogs.views import PagerView
+from cogs.views import owner_only
 from coinhelp.errors import InvalidInput, NotFound
 from coinhelp.faqdata import ALIAS_MAX, BODY_MAX, TITLE_MAX, FaqEntry
 from coinhelp.faqstore import IMPORT_MAX_BYTES
@@ -105,9 +105,10 @@ class FaqCommands(commands.Cog):
             entry = entries[result.candidates[0]]
             await interaction.response.send_message(embeds=self.answer_embeds(entry))
         elif result.kind == "unsure":
-            candidates = [entries[key] for key in result.candidates[:3]]
-            view = DidYouMeanView(self, interaction.user.id, candidates)
-            view.message = await reply(
+            view = discord.ui.View(timeout=None)
+            for key in result.candidates[:3]:
+                view.add_item(EntryButton(interaction.user.id, key, entries[key].title))
+            await reply(
                 interaction,
                 self.bot.renderer.text("faq/did_you_mean.j2", question=question),
                 view=view,
@@ -122,33 +123,47 @@ class FaqCommands(commands.Cog):
             )
 
 
-class DidYouMeanView(InvokerView):
-    """Up to three buttons, one per likely entry; a click shows that entry."""
+class EntryButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"coinhelp:faq:pick:(?P<owner>[0-9]{1,20}):(?P<key>[a-z0-9-]{1,50})",
+):
+    """A "did you mean" choice: shows that entry in place of the question.
 
-    def __init__(self, cog: FaqCommands, owner_id: int, candidates: list[FaqEntry]) -> None:
-        super().__init__(owner_id)
-        for entry in candidates:
-            self.add_item(EntryButton(cog, entry))
+    Its custom id holds the entry's key and who asked, so the bot keeps nothing
+    per question and the choice works until it is used.
+    """
 
-
-class EntryButton(discord.ui.Button[DidYouMeanView]):
-    """Shows one FAQ entry in place of the "did you mean" question."""
-
-    def __init__(self, cog: FaqCommands, entry: FaqEntry) -> None:
+    def __init__(self, owner_id: int, key: str, label: str) -> None:
         super().__init__(
-            label=one_line(entry.title, 80),
-            custom_id=f"coinhelp:faq:didyoumean:{entry.key}"[:100],
-            style=discord.ButtonStyle.primary,
+            discord.ui.Button(
+                label=one_line(label, 80),
+                custom_id=f"coinhelp:faq:pick:{owner_id}:{key}",
+                style=discord.ButtonStyle.primary,
+            )
         )
-        self.cog = cog
-        self.entry = entry
+        self.owner_id = owner_id
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> EntryButton:
+        return cls(int(match["owner"]), match["key"], getattr(item, "label", None) or match["key"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if self.view is not None:
-            self.view.stop()
-        await interaction.response.edit_message(
-            content=None, embeds=self.cog.answer_embeds(self.entry), view=None
-        )
+        async def show() -> None:
+            answers = interaction.client.get_cog(FaqCommands.__cog_name__)
+            assert isinstance(answers, FaqCommands)
+            entry = await answers.lookup(interaction.guild_id or 0, self.key)
+            await interaction.response.edit_message(
+                content=None, embeds=answers.answer_embeds(entry), view=None
+            )
+
+        await owner_only(interaction, self.owner_id, show)
 
 
 # -- moderators ------------------------------------------------------------------
@@ -162,6 +177,10 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
     def __init__(self, bot: CoinhelpBot, answers: FaqCommands) -> None:
         self.bot = bot
         self.answers = answers
+        self.history_pages = bot.pagers.add("faqedits", self.history_page, ephemeral=True)
+
+    async def cog_unload(self) -> None:
+        self.bot.pagers.pop("faqedits", None)
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         # Checked in code on every call: default permissions only hide the
@@ -211,21 +230,23 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
     @app_commands.autocomplete(key=key_autocomplete)
     async def history(self, interaction: Interaction, key: str) -> None:
         """Every version of this server's entry: who, when, what changed."""
+        await self.history_pages.start(interaction, key.strip().lower())
+
+    async def history_page(
+        self, interaction: Interaction, key: str, index: int
+    ) -> tuple[discord.Embed, int]:
+        await ensure_moderator(interaction)  # also for page buttons, pressed any time later
         versions = await self.bot.faq.history(interaction.guild_id or 0, key)
         if not versions:
             raise NotFound(
                 f"`{one_line(key, 50)}` has no edits in this server yet: it shows the curated text."
             )
-        renderer = self.bot.renderer
         pages = [versions[i : i + HISTORY_PAGE] for i in range(0, len(versions), HISTORY_PAGE)]
-
-        async def load(index: int) -> tuple[discord.Embed, int]:
-            parts = renderer.parts(
-                "faq/history.j2", key=key, versions=pages[index], page=index, pages=len(pages)
-            )
-            return embed_from(parts, COLOUR), len(pages)
-
-        await PagerView.start(interaction, load, ephemeral=True)
+        index = min(index, len(pages) - 1)
+        parts = self.bot.renderer.parts(
+            "faq/history.j2", key=key, versions=pages[index], page=index, pages=len(pages)
+        )
+        return embed_from(parts, COLOUR), len(pages)
 
     @app_commands.command(name="revert")
     @app_commands.autocomplete(key=key_autocomplete)
@@ -316,6 +337,7 @@ class FaqEntryModal(CoinhelpModal):
 
 
 async def setup(bot: CoinhelpBot) -> None:
+    bot.add_dynamic_items(EntryButton)
     answers = FaqCommands(bot)
     await bot.add_cog(answers)
     await bot.add_cog(FaqAdmin(bot, answers))

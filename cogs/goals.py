@@ -18,9 +18,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.common import Interaction, attachment, embed_from, moderator_only, reply
-from cogs.views import PagerView
+from cogs.views import OUT_OF_DATE, state_fields
 from coinhelp import goals as rules
-from coinhelp.ledger import CLOSED_BY_MODERATOR, Goal, GoalSummary, Period, utc_now
+from coinhelp.errors import InvalidInput
+from coinhelp.ledger import (
+    CLOSED_BY_MODERATOR,
+    PERIODS,
+    SERVER_SCOPE,
+    Goal,
+    GoalSummary,
+    Period,
+    utc_now,
+)
 from coinhelp.render import CHOICES_MAX, one_line
 
 if TYPE_CHECKING:
@@ -39,11 +48,11 @@ MAX_DEADLINE_SLEEP = 300.0
 class Goals(commands.GroupCog, group_name="goal"):
     """Pooled gifting goals: pledge coins together toward a target."""
 
-    # Seconds a list's ◀ / ▶ buttons keep working after the last click.
-    pager_timeout: float = 300.0
-
     def __init__(self, bot: CoinhelpBot) -> None:
         self.bot = bot
+        self.goal_list = bot.pagers.add("goals", self.goal_list_page)
+        self.board = bot.pagers.add("board", self.board_page)
+        self.ledger_rows = bot.pagers.add("rows", self.ledger_rows_page)
         self._deadline_wake = asyncio.Event()
         self._deadline_task: asyncio.Task[None] | None = None
 
@@ -51,6 +60,8 @@ class Goals(commands.GroupCog, group_name="goal"):
         self._deadline_task = asyncio.create_task(self._close_due_goals_forever())
 
     async def cog_unload(self) -> None:
+        for kind in ("goals", "board", "rows"):
+            self.bot.pagers.pop(kind, None)
         if self._deadline_task is not None:
             self._deadline_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -139,15 +150,15 @@ class Goals(commands.GroupCog, group_name="goal"):
     @app_commands.command(name="list")
     async def list_(self, interaction: Interaction) -> None:
         """Open goals in this server, with their progress."""
+        await self.goal_list.start(interaction)
+
+    async def goal_list_page(
+        self, interaction: Interaction, state: str, index: int
+    ) -> tuple[discord.Embed, int]:
         goals = await self.bot.ledger.goals(interaction.guild_id or 0)
         pages = max(1, -(-len(goals) // PAGE_SIZE))
-
-        async def load(index: int) -> tuple[discord.Embed, int]:
-            shown = goals[index * PAGE_SIZE : (index + 1) * PAGE_SIZE]
-            embed = self.embed("goals/list.j2", goals=shown, page=index, pages=pages, rules=rules)
-            return embed, pages
-
-        await PagerView.start(interaction, load, expires_after=self.pager_timeout)
+        shown = goals[index * PAGE_SIZE : (index + 1) * PAGE_SIZE]
+        return self.embed("goals/list.j2", goals=shown, page=index, pages=pages, rules=rules), pages
 
     @app_commands.command(name="show")
     @app_commands.autocomplete(goal=goal_autocomplete)
@@ -203,29 +214,36 @@ class Goals(commands.GroupCog, group_name="goal"):
         period: Period = "all",
     ) -> None:
         """Top contributors, 10 a page, and your own rank."""
-        guild_id = interaction.guild_id or 0
+        found = await self.bot.ledger.goal(interaction.guild_id or 0, goal) if goal else None
+        scope = found.id if found else SERVER_SCOPE
+        await self.board.start(interaction, f"{scope}.{PERIODS.index(period)}")
+
+    async def board_page(
+        self, interaction: Interaction, state: str, index: int
+    ) -> tuple[discord.Embed, int]:
+        """State: goal id (0: the whole server) and the period's index in PERIODS."""
+        goal_id, period_index = state_fields(state, 2)
+        if period_index >= len(PERIODS):
+            raise InvalidInput(OUT_OF_DATE)
+        guild_id, period = interaction.guild_id or 0, PERIODS[period_index]
         ledger = self.bot.ledger
-        found = await ledger.goal(guild_id, goal) if goal else None
-        goal_id = found.id if found else None
-        mine = await ledger.rank(guild_id, goal_id, period, interaction.user.id)
-
-        async def load(index: int) -> tuple[discord.Embed, int]:
-            page = await ledger.leaderboard(
-                guild_id, goal_id, period, offset=index * PAGE_SIZE, limit=PAGE_SIZE
-            )
-            embed = self.embed(
-                "goals/leaderboard.j2",
-                goal=found,
-                period=period,
-                page=page,
-                index=index,
-                pages=page.pages(PAGE_SIZE),
-                mine=mine,
-                member_id=interaction.user.id,
-            )
-            return embed, page.pages(PAGE_SIZE)
-
-        await PagerView.start(interaction, load, expires_after=self.pager_timeout)
+        found = await ledger.goal(guild_id, goal_id) if goal_id != SERVER_SCOPE else None
+        scope = found.id if found else None
+        mine = await ledger.rank(guild_id, scope, period, interaction.user.id)
+        page = await ledger.leaderboard(
+            guild_id, scope, period, offset=index * PAGE_SIZE, limit=PAGE_SIZE
+        )
+        embed = self.embed(
+            "goals/leaderboard.j2",
+            goal=found,
+            period=period,
+            page=page,
+            index=index,
+            pages=page.pages(PAGE_SIZE),
+            mine=mine,
+            member_id=interaction.user.id,
+        )
+        return embed, page.pages(PAGE_SIZE)
 
     @app_commands.command(name="history")
     @app_commands.autocomplete(goal=goal_autocomplete)
@@ -237,29 +255,29 @@ class Goals(commands.GroupCog, group_name="goal"):
         member: discord.User | None = None,
     ) -> None:
         """A goal's ledger rows with their entry ids."""
+        found = await self.bot.ledger.goal(interaction.guild_id or 0, goal)
+        await self.ledger_rows.start(interaction, f"{found.id}.{member.id if member else 0}")
+
+    async def ledger_rows_page(
+        self, interaction: Interaction, state: str, index: int
+    ) -> tuple[discord.Embed, int]:
+        """State: goal id and member id (0: every member)."""
+        goal_id, member = state_fields(state, 2)
         guild_id = interaction.guild_id or 0
-        found = await self.bot.ledger.goal(guild_id, goal)
-        member_id = member.id if member else None
-
-        async def load(index: int) -> tuple[discord.Embed, int]:
-            page = await self.bot.ledger.history(
-                guild_id,
-                found.id,
-                member_id=member_id,
-                offset=index * PAGE_SIZE,
-                limit=PAGE_SIZE,
-            )
-            embed = self.embed(
-                "goals/history.j2",
-                goal=found,
-                page=page,
-                index=index,
-                pages=page.pages(PAGE_SIZE),
-                member_id=member_id,
-            )
-            return embed, page.pages(PAGE_SIZE)
-
-        await PagerView.start(interaction, load, expires_after=self.pager_timeout)
+        found = await self.bot.ledger.goal(guild_id, goal_id)
+        member_id = member or None
+        page = await self.bot.ledger.history(
+            guild_id, found.id, member_id=member_id, offset=index * PAGE_SIZE, limit=PAGE_SIZE
+        )
+        embed = self.embed(
+            "goals/history.j2",
+            goal=found,
+            page=page,
+            index=index,
+            pages=page.pages(PAGE_SIZE),
+            member_id=member_id,
+        )
+        return embed, page.pages(PAGE_SIZE)
 
     # -- moderators ------------------------------------------------------------
 

@@ -78,3 +78,23 @@ async def test_did_you_mean_buttons_show_the_chosen_entry(
     footer = shown.message.embeds[0]["footer"]["text"]
     assert footer.startswith(f"faq: {result.candidates[1]} ")
     assert shown.message.buttons == []
+
+
+async def test_a_did_you_mean_choice_removed_meanwhile_gets_a_clear_answer(
+    server: Server,
+) -> None:
+    matcher = await server.bot.faq.matcher(server.guild.id)
+    entries = await server.bot.faq.entries(server.guild.id)
+    question = next(
+        words
+        for entry in entries.values()
+        for words in (entry.title, " ".join(entry.title.split()[:3]))
+        if matcher.ask(words).kind == "unsure"
+    )
+    handle = await server.run(server.alice, "ask", question=question)
+    first = handle.buttons[0]
+    key = matcher.ask(question).candidates[0]
+    await server.bot.faq.remove(server.guild.id, key, editor_id=server.mod.id)
+    gone = await (await handle.click(first.custom_id)).response()
+    assert gone.ephemeral and "couldn't find" in gone.content
+    assert "reference" not in gone.content

@@ -170,3 +170,22 @@ async def test_an_import_file_over_one_megabyte_is_refused_before_reading(server
     handle = await server.run(server.mod, "faqadmin import", file=Attachment("faq.yaml", big))
     assert handle.ephemeral and "up to 1 MB" in handle.content
     assert await server.bot.faq.history(server.guild.id, "refund") == []
+
+
+async def test_history_pages_turn_for_the_moderator_who_opened_them(server: Server) -> None:
+    for n in range(9):  # a page holds eight versions
+        await server.bot.faq.set(
+            server.guild.id,
+            "refund",
+            title="Refunds",
+            aliases=[],
+            body=f"Refund answer, take {n + 1}.",
+            editor_id=server.mod.id,
+        )
+    history = await server.run(server.mod, "faqadmin history", key="Refund ")
+    assert history.ephemeral and "History of refund (1/2)" in history.text
+    assert "**v9**" in history.text and "**v1**" not in history.text
+
+    older = await (await history.click("▶")).response()
+    assert "History of refund (2/2)" in older.message.text
+    assert "**v1**" in older.message.text and "**v9**" not in older.message.text
