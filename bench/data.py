@@ -35,7 +35,7 @@ from coinhelp import goals as rules
 from coinhelp.db import Database
 from coinhelp.ledger import Ledger
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped when the generated shape changes, so stale cached files are not reused."""
 
 _SNOWFLAKE_2024 = (1_704_067_200_000 - 1_420_070_400_000) << 22

@@ -797,6 +797,12 @@ class Ledger:
                 request.future.set_exception(outcome)
             else:
                 request.future.set_result(outcome)
+        # Answered: fold the log into the database while the loop sends the
+        # answers, instead of inside a later batch's COMMIT (see db.WRITER_PRAGMAS).
+        try:
+            await self._db.checkpoint()
+        except Exception:  # the pledges are safe in the log; SQLite copies it later
+            log.exception("could not checkpoint the write-ahead log")
 
     async def _commit_pledges(self, requests: list[_PledgeRequest]) -> list[_Outcome]:
         """Check each pledge, insert the good ones, record milestones: one transaction.
@@ -965,9 +971,9 @@ class Ledger:
             total = row[0]
         rows = await self._db.fetchall(
             "SELECT member_id, coins FROM member_totals"
-            " WHERE guild_id = ? AND goal_id = ? AND period = ? AND coins > 0"
-            " ORDER BY coins DESC, last_entry LIMIT ? OFFSET ?",
-            (guild_id, scope, key, limit, offset),
+            f" WHERE guild_id = :guild AND goal_id = :scope AND {_period_is(key)} AND coins > 0"
+            " ORDER BY coins DESC, last_entry LIMIT :limit OFFSET :offset",
+            {"guild": guild_id, "scope": scope, "period": key, "limit": limit, "offset": offset},
         )
         items = tuple(
             LeaderRow(rank=offset + index, member_id=row[0], coins=row[1])
@@ -982,21 +988,21 @@ class Ledger:
         Raises NotFound for a goal not in this server."""
         key = self._period_key(period)
         scope = SERVER_SCOPE if goal_id is None else goal_id
+        in_period = _period_is(key)
         row = await self._db.fetchone(
-            """
+            f"""
             SELECT m.coins, 1
                 + (SELECT COUNT(*) FROM member_totals AS o
-                   WHERE o.guild_id = m.guild_id AND o.goal_id = m.goal_id
-                     AND o.period = m.period AND o.coins > m.coins)
+                   WHERE o.guild_id = :guild AND o.goal_id = :scope AND o.{in_period}
+                     AND o.coins > m.coins)
                 + (SELECT COUNT(*) FROM member_totals AS o
-                   WHERE o.guild_id = m.guild_id AND o.goal_id = m.goal_id
-                     AND o.period = m.period AND o.coins = m.coins
-                     AND o.last_entry < m.last_entry)
+                   WHERE o.guild_id = :guild AND o.goal_id = :scope AND o.{in_period}
+                     AND o.coins = m.coins AND o.last_entry < m.last_entry)
             FROM member_totals AS m
-            WHERE m.guild_id = ? AND m.goal_id = ? AND m.period = ? AND m.member_id = ?
-              AND m.coins > 0
+            WHERE m.guild_id = :guild AND m.goal_id = :scope AND m.{in_period}
+              AND m.member_id = :member AND m.coins > 0
             """,
-            (guild_id, scope, key, member_id),
+            {"guild": guild_id, "scope": scope, "period": key, "member": member_id},
         )
         if row is None:
             if goal_id is not None:
@@ -1237,6 +1243,13 @@ class Ledger:
         if extra_scopes:
             problems.append(f"{extra_scopes} totals have no ledger rows behind them")
         return problems
+
+
+def _period_is(key: str) -> str:
+    """SQL picking one period's totals (parameter :period). All time is named
+    literally: only then can SQLite use member_totals_rank_all, an index over
+    the all-time rows alone (migration 0004)."""
+    return "period = 'all'" if key == "all" else "period = :period"
 
 
 def _bucket(guild: int, goal_id: int, period: str) -> str:
