@@ -922,8 +922,7 @@ class Matcher:
         self._build_bayes(analysed)
 
     def _build_bayes(self, analysed: list[_Analysed]) -> None:
-        """Counts for the naive Bayes part, and an index of example questions' terms."""
-        self._counts = [item.counts for item in analysed]
+        """Log-ratios for the naive Bayes part, and an index of example questions' terms."""
         # Entries whose example questions use a term: Bayes may propose them even
         # when their names and keywords don't.
         self._example_postings: dict[str, list[int]] = {}
@@ -947,6 +946,16 @@ class Matcher:
             for total in self._count_totals
         ]
         self._absent_classes = sorted(Counter(self._absent).items())
+        # log P(term | entry) / P(term) for each term an entry uses: computed once
+        # here rather than on every question.
+        alpha_vocabulary = BAYES_ALPHA * self._vocabulary_size
+        self._log_ratios: list[dict[str, float]] = []
+        for item, denominator in zip(analysed, self._count_totals, strict=True):
+            ratios = {}
+            for term, found in item.counts.items():
+                prior = (background.get(term, 0.0) + 1.0) / self._background_total
+                ratios[term] = math.log((found + alpha_vocabulary * prior) / (denominator * prior))
+            self._log_ratios.append(ratios)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -1177,25 +1186,16 @@ class Matcher:
         than the FAQ as a whole gets a high posterior.
         """
         vocabulary = self._vocabulary_size
-        background_total = self._background_total
         logs: dict[int, float] = {}
         for index in candidates:
-            counts = self._counts[index]
-            denominator = self._count_totals[index]
-            absent = math.log(BAYES_ALPHA * vocabulary / denominator)
+            ratios = self._log_ratios[index]
+            absent = math.log(BAYES_ALPHA * vocabulary / self._count_totals[index])
             log_likelihood = 0.0
             for unit in query.units:
                 best = None
                 for term, weight in unit.items():
-                    found = counts.get(term)
-                    if found:
-                        prior = (self._background.get(term, 0.0) + 1.0) / background_total
-                        ratio = math.log(
-                            (found + BAYES_ALPHA * vocabulary * prior) / (denominator * prior)
-                        )
-                        value = weight * ratio
-                    else:
-                        value = weight * absent
+                    ratio = ratios.get(term)
+                    value = weight * (absent if ratio is None else ratio)
                     if best is None or value > best:
                         best = value
                 if best is not None:

@@ -106,6 +106,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # Templates ship with the code: no checking the files on every render.
+            auto_reload=False,
         )
         self.env.filters.update(
             clip=clip,
