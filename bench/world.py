@@ -193,7 +193,7 @@ async def running_bot(world: World, db_path: Path) -> AsyncIterator[Running]:
         log_level="WARNING",
     )
     db = await Database.open(db_path)
-    bot = create_bot(settings, db, curated())
+    bot = create_bot(settings, db, curated(), long_running=True)  # as `python bot.py`
     add_floor_commands(bot)
 
     async def run() -> None:

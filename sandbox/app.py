@@ -106,7 +106,7 @@ async def running_bot(
         db = await Database.open(database)
     except (sqlite3.Error, OSError) as exc:
         raise SandboxError(f"cannot open the database {str(database)!r}: {exc}") from None
-    bot = create_bot(settings, db, curated)
+    bot = create_bot(settings, db, curated, long_running=True)
 
     async def run() -> None:
         try:
