@@ -70,6 +70,8 @@ class Measured:
     workload: Workload
     sequential: Samples = field(default_factory=lambda: Samples([]))
     concurrent: Samples = field(default_factory=lambda: Samples([]))
+    concurrent_rounds: list[Samples] = field(default_factory=list)
+    """The concurrent samples of each round apart, to show how much rounds differ."""
 
 
 async def measure(
@@ -97,6 +99,8 @@ async def measure(
             measured.sequential.add(await run_load(call, sequential, 1, start=number))
             number += sequential
             settle()
-            measured.concurrent.add(await run_load(call, concurrent, concurrency, start=number))
+            samples = await run_load(call, concurrent, concurrency, start=number)
+            measured.concurrent.add(samples)
+            measured.concurrent_rounds.append(samples)
             number += concurrent
     return results
