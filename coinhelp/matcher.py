@@ -469,6 +469,7 @@ _AGE_NUMBER = re.compile(r"^[1-9][0-9]s?$")  # 15, "under 18s"
 class _Phrase:
     concept: str
     parts: tuple[str, ...]  # light stems, "*" and "<num>"
+    needs: frozenset[str]  # the stems a question must contain for the phrase to match
 
 
 def _build_lexicon() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, list[_Phrase]]]:
@@ -482,7 +483,8 @@ def _build_lexicon() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str
                 stems.setdefault(stem(word), set()).add("~" + name)
         for text in concept.phrases:
             parts = tuple(p if p in ("*", "<num>") else stem(p) for p in text.split())
-            phrases.setdefault(parts[0], []).append(_Phrase("~" + name, parts))
+            needs = frozenset(p for p in parts if p not in ("*", "<num>"))
+            phrases.setdefault(parts[0], []).append(_Phrase("~" + name, parts, needs))
     return exact, stems, phrases
 
 
@@ -568,6 +570,7 @@ def _read(words: list[str]) -> tuple[list[tuple[int, str, set[str]]], list[tuple
     """The meaningful words as (position, stem, concepts); the phrases as (concept,
     start, end)."""
     stems = [stem(word) for word in words]
+    present = frozenset(stems)
     content: list[tuple[int, str, set[str]]] = []
     phrases: list[tuple[str, int, int]] = []
     for position, word in enumerate(words):
@@ -579,6 +582,8 @@ def _read(words: list[str]) -> tuple[list[tuple[int, str, set[str]]], list[tuple
             content.append((position, word_stem, concepts))
         first = "<num>" if word[0].isdigit() and _AGE_NUMBER.match(word) else word_stem
         for phrase in _PHRASES.get(first, ()):
+            if not phrase.needs <= present:
+                continue
             end = _phrase_end(words, stems, position, phrase.parts)
             if end >= 0:
                 phrases.append((phrase.concept, position, end))
@@ -1165,13 +1170,13 @@ class Matcher:
         for unit in query.units:
             for term in unit:
                 leaders.update(dict.fromkeys(self._example_postings.get(term, ())[:CANDIDATES]))
+        unit_items = [tuple(values.items()) for values in units]
         scored = []
         for index in leaders:
-            weights = self._weights[index]
-            value = sum(
-                max(value * weights.get(term, 0.0) for term, value in values.items())
-                for values in units
-            )
+            weight_of = self._weights[index].get
+            value = 0.0
+            for items in unit_items:
+                value += max([asked * weight_of(term, 0.0) for term, asked in items])
             bonus = 1.0 + NAME_BONUS * self._name_cover(index, asked)
             scored.append((index, value / total * bonus))
         return scored
@@ -1220,9 +1225,10 @@ class Matcher:
     def _name_cover(self, index: int, asked: set[str]) -> float:
         """The share of the entry's best-covered title or alias the query contains."""
         best = 0.0
+        idf = self._idf
         for name, weight in self._names[index]:
-            if weight > 0:
-                covered = sum(self._idf[term] for term in name & asked)
+            if weight > 0 and not name.isdisjoint(asked):
+                covered = sum(idf[term] for term in name & asked)
                 best = max(best, covered / weight)
         return best
 
