@@ -88,7 +88,9 @@ def _meta(sizes: Sizes) -> dict[str, Any]:
             "latency: slash() sent -> initial response received by the stand-in",
             "concurrent: closed loop, `concurrency` requests in flight",
             "floor and commands interleaved in rounds, samples pooled per workload",
+            "the stand-in remembers only its last 1,000 interactions (bench.world.STANDIN_KEEP)",
             "gc.collect() + gc.freeze() before each measured block (see bench.workload)",
+            "the bot's collector tuned as python bot.py does (bot.settle_memory)",
             "targets judged on p99",
         ],
         "sizes": {

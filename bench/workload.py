@@ -6,13 +6,13 @@ runs a sequential block and a concurrent block in turn; samples are pooled per
 workload over the rounds. The floor runs in the same rounds, next to the
 commands it is compared with.
 
-Garbage collection: the stand-in shares the bot's process and keeps every
-interaction and message of the run, so a full collection's pause grows with the
-run (from about 30 ms to over 100 ms in a few thousand requests) and lands on
-whichever requests are in flight: it made p99 at 50 concurrent bimodal. Before
-each block, `settle()` collects and freezes what exists (`gc.freeze()`), so
-collections during the block scan only what the block itself allocated. Every
-request's own garbage, and its collection, still count.
+Garbage collection: the stand-in shares the bot's process. Recording every
+interaction and message of the run, it made a full collection's pause grow with
+the run (from about 30 ms to over 100 ms in a few thousand requests), landing on
+whichever requests were in flight. So it remembers only the last
+`world.STANDIN_KEEP` interactions, and before each block `settle()` collects and
+freezes what exists (`gc.freeze()`), so that blocks start alike. Every request's
+own garbage, and its collection, still count.
 """
 
 from __future__ import annotations

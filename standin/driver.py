@@ -316,8 +316,7 @@ class Driver:
             source_message=source,
             option_type=option_type,
         )
-        server.interactions[interaction_id] = handle
-        server.by_token[token] = handle
+        server.remember(handle)
         log.debug("sending %s as %s", label, member.name)
         server.gateway.dispatch("INTERACTION_CREATE", payload)
         return handle

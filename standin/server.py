@@ -53,7 +53,15 @@ class StandIn:
         bot_name: str = "coinhelp",
         response_deadline: float = 3.0,
         privileged_intents: int = PRIVILEGED_INTENTS,
+        keep: int | None = None,
     ) -> None:
+        """``keep``: remember only about this many recent interactions, messages and
+        requests (None: everything, for tests to inspect). A benchmark sets it, so
+        the stand-in's own records don't pile up in the process it shares with the
+        bot, where every garbage collection would walk them."""
+        if keep is not None and keep < 1:
+            raise ValueError("keep must be at least 1")
+        self.keep = keep
         self.token = token
         self.bot_user = User(application_id or next_id(), bot_name, bot=True)
         self.application_id = application_id or self.bot_user.id
@@ -366,9 +374,24 @@ class StandIn:
         self.cdn[path] = stored
         return stored
 
+    def remember(self, handle: InteractionHandle) -> None:
+        """Record a new interaction (the oldest ones go when ``keep`` is set)."""
+        self.interactions[handle.id] = handle
+        self.by_token[handle.token] = handle
+        if self.keep is not None and len(self.interactions) > self.keep:
+            oldest = self.interactions.pop(next(iter(self.interactions)))
+            oldest.stop_clock()
+            self.by_token.pop(oldest.token, None)
+            _forget_oldest(self.requests, self.keep)
+
     def publish(self, message: Message, *, posted: bool) -> None:
         """Record a new message; ``posted`` when it came through the channel API."""
         self.messages_by_id[message.id] = message
+        if self.keep is not None:
+            while len(self.messages_by_id) > 2 * self.keep:
+                del self.messages_by_id[next(iter(self.messages_by_id))]
+            for listing in (self._visible, self._posts):
+                _forget_oldest(listing.get(message.channel_id, []), 2 * self.keep)
         if message.ephemeral:
             return
         channel = self.world.channels.get(message.channel_id)
@@ -383,3 +406,9 @@ class StandIn:
             if member is not None:
                 data["member"] = member.payload(with_user=False)
         self.gateway.dispatch("MESSAGE_CREATE", data)
+
+
+def _forget_oldest(items: list[Any], keep: int) -> None:
+    """Drop the oldest items of a record once it holds twice `keep` (amortised O(1))."""
+    if len(items) > 2 * keep:
+        del items[:-keep]

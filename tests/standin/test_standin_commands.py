@@ -220,3 +220,23 @@ async def test_options_dict_for_names_that_clash(scene: Scene) -> None:
     handle = await scene.server.slash(scene.guild, scene.alice, "announce", options={"where": news})
     assert (await handle.response()).text == "posted"
     assert (await scene.server.wait_for_message(news)).effective_allowed_mentions == {"parse": []}
+
+
+async def test_a_stand_in_told_to_keep_little_forgets_old_interactions(scene: Scene) -> None:
+    """Benchmarks bound what the stand-in remembers; recent interactions still work."""
+    server = scene.server
+    server.keep = 5
+    channel = scene.guild.default_channel
+    handles = []
+    for _ in range(30):
+        handle = await server.slash(scene.guild, scene.alice, "ping")
+        await handle.response()
+        handles.append(handle)
+    assert len(server.interactions) == len(server.by_token) == 5
+    assert list(server.interactions) == [handle.id for handle in handles[-5:]]
+    assert len(server.messages_by_id) <= 10
+    assert len(server.messages(channel, include_interactions=True)) <= 20
+    assert handles[-1].message in server.messages(channel, include_interactions=True)
+    last = await server.slash(scene.guild, scene.bob, "ping")
+    await last.response()
+    assert last.text == "pong"
