@@ -51,7 +51,7 @@ FULL = Sizes(
     data=DataSpec(rows=1_000_000, members=10_000, goals=100, guilds=10),
     query_rows=(10_000, 100_000, 1_000_000),
     check_rows_max=100_000,
-    rounds=3,
+    rounds=5,
     sequential=200,
     concurrent=800,
     concurrency=50,

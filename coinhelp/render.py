@@ -118,6 +118,11 @@ class Renderer:
             plural=plural,
             discord_time=discord_time,
         )
+        # A folder's macros (`<folder>/_macros.j2`) are loaded once and shared as
+        # the global `<folder>_macros`: an {% import %} inside a block would load
+        # and look them up again on every render.
+        for name in self.env.list_templates(filter_func=lambda n: n.endswith("/_macros.j2")):
+            self.env.globals[name.split("/")[0] + "_macros"] = self.env.get_template(name).module
 
     def template(self, name: str) -> Template:
         return self.env.get_template(name)
@@ -130,7 +135,8 @@ class Renderer:
         """Each `{% block %}` of the template, rendered and stripped.
 
         Blocks are rendered on their own, so statements outside them
-        (`{% set %}`, `{% import %}`) never run: put them inside the block.
+        (`{% set %}`) never run: put them inside the block. Macros come from
+        the `<folder>_macros` globals.
         """
         template = self.template(name)
         ctx = template.new_context(context)
