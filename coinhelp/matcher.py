@@ -126,6 +126,10 @@ FUZZY_SHARE = 0.5  # ... and at least this share of the best fuzzy match
 COMMON_TERM_MIN = 200
 COMMON_TERM_SHARE = 0.1
 POSTINGS_WALK_MAX = 2000
+# Autocomplete: an unfinished last word that starts at most this many of the
+# names' words is looked up through those words; a shorter, commoner start is
+# checked against each remaining entry's words instead.
+PREFIX_WORDS_MAX = 64
 CANDIDATES = 50
 
 
@@ -1114,6 +1118,7 @@ class Matcher:
         first: dict[int, float] = {}
         for values in units:
             best: dict[int, float] = {}
+            best_of = best.get
             for term, value in values.items():
                 postings: Sequence[tuple[int, float]] = self._postings.get(term, ())
                 if truncate:
@@ -1121,8 +1126,9 @@ class Matcher:
                 elif len(postings) > limit:
                     continue
                 for index, weight in postings:
-                    if best.get(index, 0.0) < value * weight:
-                        best[index] = value * weight
+                    score = value * weight
+                    if best_of(index, 0.0) < score:
+                        best[index] = score
             for index, value in best.items():
                 first[index] = first.get(index, 0.0) + value
         return first
@@ -1316,17 +1322,28 @@ class Matcher:
             by_word = self._by_word
             narrowed = sorted((by_word.get(word, set()) for word in whole), key=len)
             found = set(narrowed[0]).intersection(*narrowed[1:])
-            form_words = self._form_words
-            found = {
-                index for index in found if any(word.startswith(last) for word in form_words[index])
-            }
+            completions = self._completions(last)
+            if len(completions) <= PREFIX_WORDS_MAX:
+                # Few words start with `last`: their entries, among the narrowed ones.
+                found &= set().union(*(by_word[word] for word in completions))
+            else:
+                form_words = self._form_words
+                found = {
+                    index
+                    for index in found
+                    if any(word.startswith(last) for word in form_words[index])
+                }
         else:
-            words_sorted = self._words_sorted
-            start = bisect.bisect_left(words_sorted, last)
-            end = bisect.bisect_left(words_sorted, last + "\U0010ffff", start)
-            for position in range(start, end):
-                found |= self._by_word[words_sorted[position]]
+            for word in self._completions(last):
+                found |= self._by_word[word]
         return sorted(found, key=lambda index: self.entries[index].key)
+
+    def _completions(self, prefix: str) -> list[str]:
+        """The names' words that start with `prefix`."""
+        words_sorted = self._words_sorted
+        start = bisect.bisect_left(words_sorted, prefix)
+        end = bisect.bisect_left(words_sorted, prefix + "\U0010ffff", start)
+        return words_sorted[start:end]
 
     def _fuzzy(self, wanted: str) -> list[int]:
         """Entries matching `wanted` as a question whose last word may be unfinished."""
