@@ -58,8 +58,14 @@ PRAGMAS = (
 # SQLite copies the write-ahead log into the database file inside the COMMIT
 # that passes wal_autocheckpoint pages: at the default 1,000 that was every
 # other batch of pledges, and half their commit time, paid before anyone was
-# answered. The pledge writer calls `checkpoint()` after answering instead;
-# the higher limit only catches writes that come without pledges.
+# answered. The pledge writer starts `checkpoint()` after answering instead,
+# on its own connection, so the next batch need not wait for it. While
+# pledges keep coming the log is never copied completely, so SQLite cannot
+# start it over; the higher limit makes the writer finish the copy (only the
+# part not copied yet) and restart the log at about 40 MB, and it catches
+# writes that come without pledges. (The file keeps its largest size until the
+# bot stops: trimming it with journal_size_limit cost more than it saved,
+# because the log then grew the file again from the start, every time.)
 WRITER_PRAGMAS = ("PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 10000")
 READER_PRAGMAS = (*PRAGMAS[2:], "PRAGMA query_only = ON")
 
@@ -94,11 +100,13 @@ class Database:
         writer: aiosqlite.Connection,
         reader: aiosqlite.Connection,
         quick_reader: sqlite3.Connection,
+        checkpointer: aiosqlite.Connection,
     ):
         self.path = path
         self._writer = writer
         self._reader = reader
         self._quick_reader = quick_reader
+        self._checkpointer = checkpointer
         self._write_lock = asyncio.Lock()
         self._closed = False
 
@@ -113,6 +121,7 @@ class Database:
         writer = await aiosqlite.connect(path, isolation_level=None)
         reader: aiosqlite.Connection | None = None
         quick_reader: sqlite3.Connection | None = None
+        checkpointer: aiosqlite.Connection | None = None
         try:
             writer.row_factory = sqlite3.Row
             for pragma in (*PRAGMAS, *WRITER_PRAGMAS):
@@ -126,14 +135,18 @@ class Database:
             quick_reader.row_factory = sqlite3.Row
             for pragma in READER_PRAGMAS:
                 quick_reader.execute(pragma)
+            checkpointer = await aiosqlite.connect(path, isolation_level=None)
+            await checkpointer.execute("PRAGMA busy_timeout = 5000")
         except BaseException:
             await writer.close()
             if reader is not None:
                 await reader.close()
             if quick_reader is not None:
                 quick_reader.close()
+            if checkpointer is not None:
+                await checkpointer.close()
             raise
-        return cls(path, writer, reader, quick_reader)
+        return cls(path, writer, reader, quick_reader, checkpointer)
 
     async def close(self) -> None:
         """Wait for the write in flight, then close both connections."""
@@ -142,6 +155,7 @@ class Database:
         async with self._write_lock:
             self._closed = True
             self._quick_reader.close()
+            await self._checkpointer.close()
             await self._reader.close()
             await self._writer.close()
 
@@ -164,10 +178,10 @@ class Database:
             await self._writer.execute("COMMIT")
 
     async def checkpoint(self) -> None:
-        """Copy the write-ahead log into the database file now (see WRITER_PRAGMAS)."""
-        async with self._write_lock:
-            if not self._closed:
-                await self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        """Copy the write-ahead log into the database file, on a connection and a
+        thread of its own: writes go on meanwhile (see WRITER_PRAGMAS)."""
+        if not self._closed:
+            await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Rows of a short read-only query, run on the event loop.

@@ -552,6 +552,7 @@ class Ledger:
         self._writer: asyncio.Task[None] | None = None
         self._accepting = False
         self._stopped = False
+        self._checkpoint: asyncio.Task[None] | None = None
 
     # -- lifecycle --
 
@@ -574,6 +575,8 @@ class Ledger:
         self._queue.put_nowait(None)
         writer, self._writer = self._writer, None
         await writer
+        if self._checkpoint is not None:
+            await self._checkpoint
 
     async def __aenter__(self) -> Ledger:
         await self.start()
@@ -797,8 +800,12 @@ class Ledger:
                 request.future.set_exception(outcome)
             else:
                 request.future.set_result(outcome)
-        # Answered: fold the log into the database while the loop sends the
-        # answers, instead of inside a later batch's COMMIT (see db.WRITER_PRAGMAS).
+        # Answered: fold the log into the database file beside the next batches,
+        # instead of inside a later batch's COMMIT (see db.WRITER_PRAGMAS).
+        if self._checkpoint is None or self._checkpoint.done():
+            self._checkpoint = asyncio.create_task(self._fold_log())
+
+    async def _fold_log(self) -> None:
         try:
             await self._db.checkpoint()
         except Exception:  # the pledges are safe in the log; SQLite copies it later
