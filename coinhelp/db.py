@@ -6,7 +6,9 @@ other). Reads never wait behind a write: WAL lets read-only connections see
 every committed transaction. The hot reads (index lookups of a few
 microseconds) run directly on the event loop, because a hop to aiosqlite's
 thread costs ten times the query; reads that can take long (a full
-consistency check, an export) go through `fetchall_in_thread`.
+consistency check, an export) go through `fetchall_in_thread`. A fourth
+connection copies the write-ahead log into the database file (`checkpoint`)
+beside the writer.
 
 Durability: WAL with synchronous=FULL, so a transaction that returned from
 COMMIT survives a process kill and a power cut alike. A pledge is
@@ -149,7 +151,7 @@ class Database:
         return cls(path, writer, reader, quick_reader, checkpointer)
 
     async def close(self) -> None:
-        """Wait for the write in flight, then close both connections."""
+        """Wait for the write in flight, then close every connection."""
         if self._closed:
             return
         async with self._write_lock:
