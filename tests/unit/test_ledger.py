@@ -541,20 +541,34 @@ async def test_a_void_corrects_the_period_of_the_contribution(ledger: Ledger, cl
     assert await ledger.check_consistency() == []
 
 
-async def test_the_write_ahead_log_is_folded_in_after_each_batch(
-    ledger: Ledger, db: Database
-) -> None:
-    """The pledge writer copies the log into the database file once a batch is
-    answered, so the log stays small however long pledging goes on (SQLite on
-    its own would let it grow to 10,000 pages, about 40 MB, between copies)."""
-    goal = await make_goal(ledger, target=10**9)
+async def test_a_checkpoint_keeps_the_write_ahead_log_small(db: Database) -> None:
+    """After a checkpoint the next write starts the log over, so it stays small
+    (SQLite on its own would let it grow to 10,000 pages, about 40 MB)."""
     wal = f"{db.path}-wal"
-    for round_ in range(20):  # each round about 170 kB of log; 20 without copies: 1 MB+
-        await asyncio.gather(*(pledge(ledger, goal, member=n, coins=1) for n in range(50)))
+    for round_ in range(20):  # each round about 200 kB of log; 20 without copies: 4 MB
+        async with db.write() as conn:
+            await conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [(f"round {round_} row {n}", "x" * 3000) for n in range(50)],
+            )
+        await db.checkpoint()
         size = await asyncio.to_thread(os.path.getsize, wal)
         assert size < 400_000, f"log at {size} bytes in round {round_}"
-    assert (await ledger.progress(GUILD, goal.id)).total == 1000
-    assert await ledger.check_consistency() == []
+
+
+async def test_the_pledge_writer_checkpoints_after_answering(
+    ledger: Ledger, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    totals_at_checkpoint: list[int] = []
+    goal = await make_goal(ledger, target=10**9)
+
+    async def checkpoint() -> None:
+        totals_at_checkpoint.append((await ledger.progress(GUILD, goal.id)).total)
+
+    monkeypatch.setattr(db, "checkpoint", checkpoint)
+    await asyncio.gather(*(pledge(ledger, goal, member=n, coins=1) for n in range(50)))
+    await ledger.stop()  # waits for a checkpoint in flight
+    assert totals_at_checkpoint and totals_at_checkpoint[-1] == 50  # after the commit
 
 
 # -- leaderboards ------------------------------------------------------------------------
@@ -887,3 +901,18 @@ async def test_server_settings_default_and_partial_updates(db: Database) -> None
     assert (second.announce_channel_id, second.moderator_role_id) == (50, 70)
     assert second.updated_by == MOD + 1 and second.updated_at is not None
     assert (await store.get(OTHER_GUILD)).announce_channel_id is None
+
+
+async def test_a_setting_can_be_cleared_but_not_set_and_cleared_at_once(db: Database) -> None:
+    store = GuildSettingsStore(db)
+    await store.update(GUILD, announce_channel_id=50, moderator_role_id=70, updated_by=MOD)
+    cleared = await store.update(GUILD, clear=("announce-channel",), updated_by=MOD)
+    assert (cleared.announce_channel_id, cleared.moderator_role_id) == (None, 70)
+    with pytest.raises(InvalidInput, match="moderator-role"):
+        await store.update(GUILD, moderator_role_id=80, clear=("moderator-role",), updated_by=MOD)
+    with pytest.raises(InvalidInput):
+        await store.update(GUILD, clear=("nickname",), updated_by=MOD)  # type: ignore[arg-type]
+    kept = await store.get(GUILD)
+    assert (kept.announce_channel_id, kept.moderator_role_id) == (None, 70)
+    fresh = await store.update(OTHER_GUILD, clear=("moderator-role",), updated_by=MOD)
+    assert (fresh.announce_channel_id, fresh.moderator_role_id) == (None, None)
