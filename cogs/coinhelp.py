@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from cogs.common import Interaction, embed_from, moderator_only
 from coinhelp import __version__
+from coinhelp.guildsettings import Setting
 
 if TYPE_CHECKING:
     from bot import CoinhelpBot
@@ -46,6 +47,7 @@ class CoinhelpCommands(commands.GroupCog, group_name="coinhelp"):
     @app_commands.describe(
         announce_channel="Where milestone and goal-summary announcements are posted",
         moderator_role="Members with this role count as coinhelp moderators",
+        clear="Put a setting back to its default",
     )
     @moderator_only
     async def config(
@@ -53,16 +55,18 @@ class CoinhelpCommands(commands.GroupCog, group_name="coinhelp"):
         interaction: Interaction,
         announce_channel: discord.TextChannel | None = None,
         moderator_role: discord.Role | None = None,
+        clear: Setting | None = None,
     ) -> None:
         """Show or change where announcements go and who counts as a moderator."""
         assert interaction.guild is not None  # guild_only
         store = self.bot.guild_settings
-        changed = announce_channel is not None or moderator_role is not None
+        changed = announce_channel is not None or moderator_role is not None or clear is not None
         if changed:
             settings = await store.update(
                 interaction.guild.id,
                 announce_channel_id=announce_channel.id if announce_channel else None,
                 moderator_role_id=moderator_role.id if moderator_role else None,
+                clear=(clear,) if clear else (),
                 updated_by=interaction.user.id,
             )
         else:

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Literal
 
 from coinhelp.db import Database
+from coinhelp.errors import InvalidInput
 
 log = logging.getLogger(__name__)
+
+Setting = Literal["announce-channel", "moderator-role"]
+SETTINGS: tuple[Setting, ...] = ("announce-channel", "moderator-role")
+"""The settings /coinhelp config can change or clear, by their option names."""
 
 
 def utc_now() -> dt.datetime:
@@ -61,27 +67,47 @@ class GuildSettingsStore:
         *,
         announce_channel_id: int | None = None,
         moderator_role_id: int | None = None,
+        clear: Collection[Setting] = (),
         updated_by: int,
     ) -> GuildSettings:
-        """Change the settings given (None leaves a setting as it is); returns them all."""
+        """Change the settings given (None leaves a setting as it is) and put the
+        ones in `clear` back to their defaults; returns them all. Raises
+        InvalidInput for a setting both given and cleared, or an unknown one."""
+        unknown = set(clear) - set(SETTINGS)
+        if unknown:
+            raise InvalidInput(f"There is no setting called {sorted(unknown)[0]!r}.")
+        given = {"announce-channel": announce_channel_id, "moderator-role": moderator_role_id}
+        both = [name for name in clear if given[name] is not None]
+        if both:
+            raise InvalidInput(f"Set `{both[0]}` or clear it, not both at once.")
         now = self._clock().astimezone(dt.UTC).isoformat(timespec="seconds")
         async with self._db.write() as conn:
             await conn.execute(
                 "INSERT INTO guild_settings"
                 " (guild_id, announce_channel_id, moderator_role_id, updated_by, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)"
+                " VALUES (:guild, :channel, :role, :by, :now)"
                 " ON CONFLICT (guild_id) DO UPDATE SET"
-                " announce_channel_id = COALESCE(excluded.announce_channel_id,"
-                " announce_channel_id),"
-                " moderator_role_id = COALESCE(excluded.moderator_role_id, moderator_role_id),"
+                " announce_channel_id = CASE WHEN :clear_channel THEN NULL"
+                " ELSE COALESCE(excluded.announce_channel_id, announce_channel_id) END,"
+                " moderator_role_id = CASE WHEN :clear_role THEN NULL"
+                " ELSE COALESCE(excluded.moderator_role_id, moderator_role_id) END,"
                 " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                (guild_id, announce_channel_id, moderator_role_id, updated_by, now),
+                {
+                    "guild": guild_id,
+                    "channel": announce_channel_id,
+                    "role": moderator_role_id,
+                    "by": updated_by,
+                    "now": now,
+                    "clear_channel": "announce-channel" in clear,
+                    "clear_role": "moderator-role" in clear,
+                },
             )
         log.info(
-            "guild %s: settings changed by %s (announce channel %s, moderator role %s)",
+            "guild %s: settings changed by %s (announce channel %s, moderator role %s, cleared %s)",
             guild_id,
             updated_by,
             announce_channel_id,
             moderator_role_id,
+            ", ".join(clear) or "nothing",
         )
         return await self.get(guild_id)

@@ -93,3 +93,23 @@ async def test_config_without_options_shows_the_settings_and_with_options_saves_
     assert f"<#{server.announcements.id}>" in shown.text
     assert f"<@&{server.helper_role.id}>" in shown.text
     assert not shown.message.pings.any_mass_ping
+
+
+async def test_config_clears_a_setting_back_to_its_default(server: Server) -> None:
+    await server.run(
+        server.mod,
+        "coinhelp config",
+        announce_channel=server.announcements,
+        moderator_role=server.helper_role,
+    )
+    cleared = await server.run(server.mod, "coinhelp config", clear="moderator-role")
+    assert cleared.ephemeral and "Settings saved" in cleared.text
+    assert "members with Manage Server are moderators" in cleared.text
+    assert f"<#{server.announcements.id}>" in cleared.text  # the other setting stays
+
+    both = await server.run(
+        server.mod, "coinhelp config", announce_channel=server.general, clear="announce-channel"
+    )
+    assert both.ephemeral and "not both" in both.content
+    shown = await server.run(server.mod, "coinhelp config")
+    assert f"<#{server.announcements.id}>" in shown.text  # the refused call changed nothing
