@@ -1,14 +1,16 @@
 """The SQLite database: connections, PRAGMAs and numbered migrations.
 
-One writer connection behind a lock serialises every write transaction
-(transactions on a shared aiosqlite connection are not isolated from each
-other). Reads never wait behind a write: WAL lets read-only connections see
-every committed transaction. The hot reads (index lookups of a few
-microseconds) run directly on the event loop, because a hop to aiosqlite's
-thread costs ten times the query; reads that can take long (a full
-consistency check, an export) go through `fetchall_in_thread`. A fourth
-connection copies the write-ahead log into the database file (`checkpoint`)
-beside the writer.
+One write lock serialises every write transaction (transactions on a shared
+aiosqlite connection are not isolated from each other). Most writes go through
+aiosqlite's writer connection (`write()`); the pledge writer's batches go
+whole to a connection on a thread of their own (`transaction()`): one trip
+to a thread per batch rather than one per statement. Reads never wait behind
+a write: WAL lets read-only connections see every committed transaction. The
+hot reads (index lookups of a few microseconds) run directly on the event
+loop, because a hop to aiosqlite's thread costs ten times the query; reads
+that can take long (a full consistency check, an export) go through
+`fetchall_in_thread`. Another connection copies the write-ahead log into the
+database file (`checkpoint`) beside the writers.
 
 Durability: WAL with synchronous=FULL, so a transaction that returned from
 COMMIT survives a process kill and a power cut alike. A pledge is
@@ -26,17 +28,20 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from coinhelp.errors import ConfigError
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 Params = Mapping[str, Any] | Iterable[Any]
@@ -103,12 +108,14 @@ class Database:
         reader: aiosqlite.Connection,
         quick_reader: sqlite3.Connection,
         checkpointer: aiosqlite.Connection,
+        batch_writer: _ThreadConnection,
     ):
         self.path = path
         self._writer = writer
         self._reader = reader
         self._quick_reader = quick_reader
         self._checkpointer = checkpointer
+        self._batch_writer = batch_writer
         self._write_lock = asyncio.Lock()
         self._closed = False
 
@@ -124,6 +131,7 @@ class Database:
         reader: aiosqlite.Connection | None = None
         quick_reader: sqlite3.Connection | None = None
         checkpointer: aiosqlite.Connection | None = None
+        batch_writer: _ThreadConnection | None = None
         try:
             writer.row_factory = sqlite3.Row
             for pragma in (*PRAGMAS, *WRITER_PRAGMAS):
@@ -139,6 +147,7 @@ class Database:
                 quick_reader.execute(pragma)
             checkpointer = await aiosqlite.connect(path, isolation_level=None)
             await checkpointer.execute("PRAGMA busy_timeout = 5000")
+            batch_writer = await _ThreadConnection.open(path, (*PRAGMAS, *WRITER_PRAGMAS))
         except BaseException:
             await writer.close()
             if reader is not None:
@@ -147,8 +156,10 @@ class Database:
                 quick_reader.close()
             if checkpointer is not None:
                 await checkpointer.close()
+            if batch_writer is not None:
+                await batch_writer.close()
             raise
-        return cls(path, writer, reader, quick_reader, checkpointer)
+        return cls(path, writer, reader, quick_reader, checkpointer, batch_writer)
 
     async def close(self) -> None:
         """Wait for the write in flight, then close every connection."""
@@ -158,6 +169,7 @@ class Database:
             self._closed = True
             self._quick_reader.close()
             await self._checkpointer.close()
+            await self._batch_writer.close()
             await self._reader.close()
             await self._writer.close()
 
@@ -178,6 +190,21 @@ class Database:
                 await self._writer.execute("ROLLBACK")
                 raise
             await self._writer.execute("COMMIT")
+
+    async def transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """One write transaction run whole on a thread: `work(conn)` between BEGIN
+        IMMEDIATE and COMMIT (ROLLBACK if it raises); returns what `work` returns.
+
+        For the pledge writer. Inside `write()` every statement is a trip to
+        aiosqlite's thread and back, and on a busy event loop each way back
+        waits behind every interaction that is ready to run; here a batch is
+        one trip. `work` runs off the event loop: it may only use `conn` and
+        its own data.
+        """
+        async with self._write_lock:
+            if self._closed:
+                raise RuntimeError("the database is closed")
+            return await self._batch_writer.run(_transaction, work)
 
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file, on a connection and a
@@ -217,6 +244,68 @@ class Database:
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
+
+
+class _ThreadConnection:
+    """A plain sqlite3 connection that lives on one thread of its own: opened,
+    used and closed there."""
+
+    def __init__(self, thread: ThreadPoolExecutor, conn: sqlite3.Connection) -> None:
+        self._thread = thread
+        self._conn = conn
+
+    @classmethod
+    async def open(cls, path: Path, pragmas: Iterable[str]) -> _ThreadConnection:
+        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coinhelp-batch-writer")
+
+        def connect() -> sqlite3.Connection:
+            conn = sqlite3.connect(path, isolation_level=None)
+            try:
+                conn.row_factory = sqlite3.Row
+                for pragma in pragmas:
+                    conn.execute(pragma)
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+
+        try:
+            conn = await asyncio.get_running_loop().run_in_executor(thread, connect)
+        except BaseException:
+            thread.shutdown(wait=False)
+            raise
+        return cls(thread, conn)
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(conn, *args)` on the connection's thread.
+
+        If the caller is cancelled meanwhile, this still waits for the call to
+        end before passing the cancellation on, so that whoever holds the write
+        lock keeps it while SQLite works.
+        """
+        done = asyncio.get_running_loop().run_in_executor(self._thread, function, self._conn, *args)
+        try:
+            return await asyncio.shield(done)
+        except asyncio.CancelledError:
+            await asyncio.wait([done])
+            raise
+
+    async def close(self) -> None:
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._conn.close)
+        finally:
+            self._thread.shutdown(wait=False)
 
 
 async def migrate(conn: aiosqlite.Connection, migrations: Sequence[Migration]) -> int:

@@ -1,4 +1,6 @@
+import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -72,6 +74,79 @@ async def test_a_write_that_raises_is_rolled_back(tmp_path: Path) -> None:
         assert await db.get_meta("half") is None
     finally:
         await db.close()
+
+
+async def test_a_transaction_commits_what_its_work_wrote_and_returns_its_result(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "db.db")
+    try:
+
+        def work(conn: sqlite3.Connection) -> int:
+            conn.execute("INSERT INTO meta(key, value) VALUES ('whole', 'batch')")
+            return threading.get_ident()
+
+        ran_on = await db.transaction(work)
+        assert ran_on != threading.get_ident()  # off the event loop
+        assert await db.get_meta("whole") == "batch"
+    finally:
+        await db.close()
+
+
+async def test_a_transaction_that_raises_is_rolled_back_and_the_next_one_works(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "db.db")
+    try:
+
+        def half(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO meta(key, value) VALUES ('half', 'written')")
+            conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+        with pytest.raises(sqlite3.OperationalError):
+            await db.transaction(half)
+        assert await db.get_meta("half") is None
+        await db.transaction(lambda conn: conn.execute("INSERT INTO meta VALUES ('after', 'ok')"))
+        await db.set_meta("then", "write() too")
+        assert await db.get_meta("after") == "ok"
+        assert await db.get_meta("then") == "write() too"
+    finally:
+        await db.close()
+
+
+async def test_a_cancelled_transaction_keeps_the_write_lock_until_sqlite_is_done(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "db.db")
+    try:
+        started, release = threading.Event(), threading.Event()
+
+        def slow(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO meta(key, value) VALUES ('slow', 'done')")
+            started.set()
+            release.wait(10)
+
+        task = asyncio.create_task(db.transaction(slow))
+        await asyncio.to_thread(started.wait, 10)
+        task.cancel()
+        writer = asyncio.create_task(db.set_meta("next", "after"))
+        await asyncio.sleep(0)
+        assert not task.done() and not writer.done()  # both wait for SQLite
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await writer
+        assert await db.get_meta("slow") == "done"  # SQLite finished what it began
+        assert await db.get_meta("next") == "after"
+    finally:
+        await db.close()
+
+
+async def test_a_closed_database_refuses_a_transaction(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.db")
+    await db.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        await db.transaction(lambda conn: None)
 
 
 def test_migration_files_are_numbered_and_say_why() -> None:

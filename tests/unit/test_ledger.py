@@ -106,15 +106,20 @@ async def raw(db: Database) -> AsyncIterator[sqlite3.Connection]:
 
 
 def count_writes(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts write transactions from now on."""
+    """Counts write transactions from now on (both kinds)."""
     calls: list[int] = []
-    original = db.write
+    write, transaction = db.write, db.transaction
 
-    def counting() -> Any:
+    def counting_write() -> Any:
         calls.append(1)
-        return original()
+        return write()
 
-    monkeypatch.setattr(db, "write", counting)
+    async def counting_transaction(work: Any) -> Any:
+        calls.append(1)
+        return await transaction(work)
+
+    monkeypatch.setattr(db, "write", counting_write)
+    monkeypatch.setattr(db, "transaction", counting_transaction)
     return calls
 
 
@@ -311,6 +316,35 @@ async def test_a_repeated_interaction_counts_once(ledger: Ledger) -> None:
     with pytest.raises(Conflict, match="already used"):
         await ledger.contribute(GUILD, goal.id, member_id=2, coins=60, interaction_id=interaction)
     assert (await ledger.history(GUILD, goal.id)).total == 1
+
+
+async def test_the_largest_ids_are_stored_exactly_as_integers(ledger: Ledger, db: Database) -> None:
+    # A batch's rows reach SQLite as JSON: Discord's ids (up to 2**63 - 1) must
+    # come out as the same integers, or a retried interaction would count twice.
+    largest = 2**63 - 1
+    goal = await make_goal(ledger, target=100)
+    pledged = await ledger.contribute(
+        GUILD, goal.id, member_id=largest - 1, coins=7, interaction_id=largest
+    )
+    again = await ledger.contribute(
+        GUILD, goal.id, member_id=largest - 1, coins=7, interaction_id=largest
+    )
+    assert again.duplicate and again.entry_id == pledged.entry_id
+    row = await db.fetchone(
+        "SELECT member_id, interaction_id, coins, typeof(member_id) AS t_member,"
+        " typeof(coins) AS t_coins, typeof(created_at) AS t_created, typeof(month) AS t_month"
+        " FROM ledger WHERE entry_id = ?",
+        (pledged.entry_id,),
+    )
+    assert row is not None
+    assert (row["member_id"], row["interaction_id"], row["coins"]) == (largest - 1, largest, 7)
+    assert (row["t_member"], row["t_coins"], row["t_created"], row["t_month"]) == (
+        "integer",
+        "integer",
+        "text",
+        "text",
+    )
+    assert await ledger.check_consistency() == []
 
 
 async def test_a_repeated_interaction_in_one_batch_counts_once(ledger: Ledger) -> None:
