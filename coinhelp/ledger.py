@@ -41,7 +41,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Literal, NamedTuple, TypeVar
 
@@ -279,16 +279,32 @@ _GOAL_WITH_TOTALS = """
     LEFT JOIN scope_totals AS t
         ON t.guild_id = g.guild_id AND t.goal_id = g.goal_id AND t.period = 'all'
 """
-# What the pledge writer needs of each goal in a batch: the goal, its total and
-# the milestones already recorded ('25,50').
-_GOAL_STATES = """
-    SELECT g.*, COALESCE(t.coins, 0) AS total,
-           (SELECT group_concat(percent) FROM goal_milestones AS m
-            WHERE m.goal_id = g.goal_id) AS reached
-    FROM goals AS g
-    LEFT JOIN scope_totals AS t
-        ON t.guild_id = g.guild_id AND t.goal_id = g.goal_id AND t.period = 'all'
-    WHERE g.goal_id IN (SELECT value FROM json_each(?))
+# Everything the pledge writer reads for a batch, in one statement and one row
+# of JSON: each goal of the batch with its total and the milestones already
+# recorded ('25,50'); the ledger rows already holding the batch's interaction
+# ids; the last entry id. After every statement (and every row) the batch
+# thread takes Python's lock back from the busy event loop, which can take
+# milliseconds each time while members keep pledging (see
+# bot.share_the_interpreter).
+_BATCH_READ = """
+    SELECT
+        (SELECT json_group_array(json_object(
+             'goal_id', g.goal_id, 'guild_id', g.guild_id, 'name', g.name,
+             'target', g.target, 'deadline', g.deadline, 'creator', g.creator,
+             'description', g.description, 'channel_id', g.channel_id,
+             'created_by', g.created_by, 'created_at', g.created_at,
+             'closed_at', g.closed_at, 'closed_by', g.closed_by,
+             'closed_reason', g.closed_reason, 'total', COALESCE(t.coins, 0),
+             'reached', (SELECT group_concat(percent) FROM goal_milestones AS m
+                         WHERE m.goal_id = g.goal_id)))
+         FROM goals AS g
+         LEFT JOIN scope_totals AS t
+             ON t.guild_id = g.guild_id AND t.goal_id = g.goal_id AND t.period = 'all'
+         WHERE g.goal_id IN (SELECT value FROM json_each(:goals))),
+        (SELECT json_group_array(json_array(
+             entry_id, guild_id, goal_id, member_id, kind, coins, created_at, interaction_id))
+         FROM ledger WHERE interaction_id IN (SELECT value FROM json_each(:interactions))),
+        (SELECT COALESCE(MAX(entry_id), 0) FROM ledger)
 """
 
 # A batch's rows go in as one JSON array, in one statement rather than one per
@@ -374,7 +390,7 @@ SELECT 'counts', NULL, NULL, NULL, NULL,
 """
 
 
-def _goal(row: sqlite3.Row) -> Goal:
+def _goal(row: sqlite3.Row | Mapping[str, Any]) -> Goal:
     return Goal(
         id=row["goal_id"],
         guild_id=row["guild_id"],
@@ -449,8 +465,8 @@ class _Batch:
 
     def __init__(
         self,
-        goal_rows: Iterable[sqlite3.Row],
-        prior_rows: Iterable[sqlite3.Row],
+        goal_rows: Iterable[Mapping[str, Any]],
+        prior_rows: Iterable[Sequence[Any]],
         *,
         next_entry_id: int,
         now: dt.datetime,
@@ -463,7 +479,7 @@ class _Batch:
             )
             for row in goal_rows
         }
-        self.prior = {row["interaction_id"]: _Entry(*tuple(row)[:7]) for row in prior_rows}
+        self.prior = {row[7]: _Entry(*row[:7]) for row in prior_rows}
         self.next_entry_id = next_entry_id
         self.now = now
         self.created_at = _iso(now)
@@ -843,17 +859,14 @@ class Ledger:
         def commit(conn: sqlite3.Connection) -> tuple[list[_Outcome], int]:
             # Runs on the database's batch thread: only the connection and this
             # batch's own objects; the futures are resolved back on the loop.
-            states = conn.execute(
-                _GOAL_STATES, (_json_ids(request.goal_id for request in requests),)
-            ).fetchall()
-            prior = conn.execute(
-                "SELECT entry_id, guild_id, goal_id, member_id, kind, coins, created_at,"
-                " interaction_id FROM ledger"
-                " WHERE interaction_id IN (SELECT value FROM json_each(?))",
-                (_json_ids(request.interaction_id for request in requests),),
-            ).fetchall()
-            last = conn.execute("SELECT COALESCE(MAX(entry_id), 0) FROM ledger").fetchone()
-            batch = _Batch(states, prior, next_entry_id=last[0] + 1, now=now)
+            goals, prior, last = conn.execute(
+                _BATCH_READ,
+                {
+                    "goals": _json_ids(request.goal_id for request in requests),
+                    "interactions": _json_ids(request.interaction_id for request in requests),
+                },
+            ).fetchone()
+            batch = _Batch(json.loads(goals), json.loads(prior), next_entry_id=last + 1, now=now)
             outcomes: list[_Outcome] = [(request, batch.take(request)) for request in requests]
             if batch.entries:
                 conn.execute(_INSERT_PLEDGES, (json.dumps(batch.entries),))
