@@ -90,7 +90,8 @@ def _meta(sizes: Sizes) -> dict[str, Any]:
             "floor and commands interleaved in rounds, samples pooled per workload",
             "the stand-in remembers only its last 1,000 interactions (bench.world.STANDIN_KEEP)",
             "gc.collect() + gc.freeze() before each measured block (see bench.workload)",
-            "the bot's collector tuned as python bot.py does (bot.settle_memory)",
+            "the bot's collector and thread switching tuned as python bot.py does"
+            " (bot.settle_memory, bot.share_the_interpreter)",
             "targets judged on p99",
         ],
         "sizes": {
