@@ -854,11 +854,11 @@ class Ledger:
         Returns each request's Pledge or UserError; the caller resolves them
         only after this returns, that is after COMMIT.
         """
-        now = self._clock()
 
         def commit(conn: sqlite3.Connection) -> tuple[list[_Outcome], int]:
             # Runs on the database's batch thread: only the connection and this
             # batch's own objects; the futures are resolved back on the loop.
+            now = self._clock()  # inside the transaction, as the rows' order is
             goals, prior, last = conn.execute(
                 _BATCH_READ,
                 {
