@@ -47,8 +47,10 @@ a weaker match than small talk does.
 
 Speed: candidates come from inverted indexes of names, keywords and example
 questions, and only the leading ones are scored in full, so a call takes about a
-millisecond even over 10,000 entries. Analysed entries are cached, so rebuilding
-a matcher after a moderator's edit only analyses what changed.
+millisecond even over 10,000 entries. How each word of a question is read (a
+typo looked up, two words run together split) is kept per matcher, as people
+keep using the same words. Analysed entries are cached, so rebuilding a matcher
+after a moderator's edit only analyses what changed.
 
 The weights and thresholds below were calibrated on out-of-fold scores (k-fold
 cross-validation over the tune split of tests/data/faq_questions.yaml: each
@@ -131,6 +133,8 @@ POSTINGS_WALK_MAX = 2000
 # checked against each remaining entry's words instead.
 PREFIX_WORDS_MAX = 64
 CANDIDATES = 50
+# Questions' words read so far (typos looked up, runs split), kept per matcher.
+WORD_READINGS_MAX = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -882,6 +886,10 @@ def _example_words(examples: tuple[str, ...]) -> Counter[str]:
     return Counter(word for text in examples for word in set(_words(text)))
 
 
+_Reading = tuple[tuple[str, ...], tuple[float, ...]]
+"""A question's word as read: the word(s) it stands for, each with its weight."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Query:
     units: list[dict[str, float]]  # per unit: term → weight of the word behind it
@@ -927,6 +935,7 @@ class Matcher:
             if found >= EXAMPLE_WORD_MIN and word not in targets:
                 targets[word] = 0
         self._speller = _Speller(targets)
+        self._word_readings: dict[str, _Reading] = {}
         self._build_name_index(analysed)
         self._build_bayes(analysed)
 
@@ -1041,64 +1050,76 @@ class Matcher:
         words = _words(text)
         fixed: list[str] = []
         weights: list[float] = []
+        last = len(words) - 1
         for position, word in enumerate(words):
-            if _NUMBER_RE.match(word):
-                # "6607 coins", "im 15": a number helps when an entry names it (a
-                # number in a body, like the 5 of "5 minutes", is no topic); any
-                # other number is just an amount and must not sink the question.
-                fixed.append(word)
-                weights.append(NUMBER_WEIGHT if word in self._postings else 0.0)
-                continue
-            if stem(word) in self._idf:
-                fixed.append(word)
-                weights.append(1.0)
-                continue
-            if word in self._speller:
-                # A word known only from example questions may itself be a typo that
-                # people keep making ("suport", "actualy"): read it as the entries' or
-                # a stop word when one is a letter away, so it counts like that word.
-                named = (
-                    None if word in _BASE_TARGETS else self._speller.correct(word, named_only=True)
-                )
-                if named is not None and (stem(named) in self._idf or named in _STOPWORDS):
-                    fixed.append(named)
-                    weights.append(CORRECTED_WEIGHT)
-                else:
-                    fixed.append(word)
-                    weights.append(1.0)
-                continue
-            if last_is_prefix and position == len(words) - 1:
-                completed = self._speller.complete(word)
-                if completed is not None:
-                    fixed.append(completed)
-                    weights.append(CORRECTED_WEIGHT)
-                    continue
-            correction = self._speller.correct(word)
-            if correction is None and stem(word) in self._example_postings:
-                # A word people used in an example question ("rent", "cousin"): known,
-                # though no entry text has it. Checked after typos, as an example may
-                # itself have one ("bak" is still "back").
-                fixed.append(word)
-                weights.append(1.0)
-                continue
-            if correction is None and stem(word) != word:
-                # "folowing": its stem "folow" lacks a letter of "follow". Only a
-                # left-out letter: "crash" is not "cash".
-                correction = self._speller.correct(stem(word), inserted_only=True)
-            if correction is not None:
-                log.debug("read %r as %r", word, correction)
-                fixed.append(correction)
-                weights.append(CORRECTED_WEIGHT)
-                continue
-            halves = self._speller.split(word)
-            if halves is not None:
-                fixed.extend(halves)
-                weights.extend((CORRECTED_WEIGHT, CORRECTED_WEIGHT))
-                continue
-            fixed.append(word)  # unknown: its unit counts against every entry
-            weights.append(1.0)
+            if last_is_prefix and position == last:
+                read = self._read_unfinished(word)
+            else:
+                read = self._word_readings.get(word) or self._read_word(word)
+            fixed.extend(read[0])
+            weights.extend(read[1])
         units = _units(fixed, weights, self._postings)
         return _Query([unit for unit in units if max(unit.values()) > 0])
+
+    def _read_word(self, word: str) -> _Reading:
+        """How a question's word is read: as typed, corrected or split, with its
+        weight. The same for every question, so kept (the last WORD_READINGS_MAX)."""
+        reading = self._read_known(word) or self._read_unknown(word)
+        readings = self._word_readings
+        if len(readings) >= WORD_READINGS_MAX:
+            readings.clear()
+        readings[word] = reading
+        return reading
+
+    def _read_unfinished(self, word: str) -> _Reading:
+        """The last word of a half-typed topic: known, or the word it starts."""
+        known = self._read_known(word)
+        if known is not None:
+            return known
+        completed = self._speller.complete(word)
+        if completed is not None:
+            return (completed,), (CORRECTED_WEIGHT,)
+        return self._word_readings.get(word) or self._read_word(word)
+
+    def _read_known(self, word: str) -> _Reading | None:
+        """A number, a word the entries use, or one from the example questions."""
+        if _NUMBER_RE.match(word):
+            # "6607 coins", "im 15": a number helps when an entry names it (a
+            # number in a body, like the 5 of "5 minutes", is no topic); any
+            # other number is just an amount and must not sink the question.
+            return (word,), (NUMBER_WEIGHT if word in self._postings else 0.0,)
+        if stem(word) in self._idf:
+            return (word,), (1.0,)
+        if word in self._speller:
+            # A word known only from example questions may itself be a typo that
+            # people keep making ("suport", "actualy"): read it as the entries' or
+            # a stop word when one is a letter away, so it counts like that word.
+            named = None if word in _BASE_TARGETS else self._speller.correct(word, named_only=True)
+            if named is not None and (stem(named) in self._idf or named in _STOPWORDS):
+                return (named,), (CORRECTED_WEIGHT,)
+            return (word,), (1.0,)
+        return None
+
+    def _read_unknown(self, word: str) -> _Reading:
+        """A word neither the entries nor the examples use: a typo, two words run
+        together, or a word nobody knows."""
+        correction = self._speller.correct(word)
+        if correction is None and stem(word) in self._example_postings:
+            # A word people used in an example question ("rent", "cousin"): known,
+            # though no entry text has it. Checked after typos, as an example may
+            # itself have one ("bak" is still "back").
+            return (word,), (1.0,)
+        if correction is None and stem(word) != word:
+            # "folowing": its stem "folow" lacks a letter of "follow". Only a
+            # left-out letter: "crash" is not "cash".
+            correction = self._speller.correct(stem(word), inserted_only=True)
+        if correction is not None:
+            log.debug("read %r as %r", word, correction)
+            return (correction,), (CORRECTED_WEIGHT,)
+        halves = self._speller.split(word)
+        if halves is not None:
+            return halves, (CORRECTED_WEIGHT, CORRECTED_WEIGHT)
+        return (word,), (1.0,)  # unknown: its unit counts against every entry
 
     def _rank(self, query: _Query) -> list[tuple[int, float]]:
         """(entry index, score) of the leading entries for the query, best first."""
@@ -1234,8 +1255,9 @@ class Matcher:
         idf = self._idf
         for name, weight in self._names[index]:
             if weight > 0 and not name.isdisjoint(asked):
-                covered = sum(idf[term] for term in name & asked)
-                best = max(best, covered / weight)
+                cover = sum([idf[term] for term in name & asked]) / weight
+                if cover > best:
+                    best = cover
         return best
 
     # -- topics ---------------------------------------------------------------------

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from coinhelp import matcher as matcher_module
 from coinhelp.faqdata import REQUIRED_KEYS, FaqEntry, load_curated, name_form
 from coinhelp.matcher import (
     _ANCHORS,
@@ -280,6 +281,21 @@ def test_typos_slang_and_paraphrases_find_the_entry(
 ) -> None:
     result = matcher.ask(question)
     assert result.kind != "none" and result.candidates[0] == key, result
+
+
+def test_a_word_is_read_the_same_every_time_and_the_readings_kept_stay_bounded(
+    curated: dict[str, FaqEntry], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(matcher_module, "WORD_READINGS_MAX", 50)
+    matcher = Matcher(curated.values())
+    typo = "how do i get my money bak for coins i didnt use"
+    first = matcher.ask(typo)
+    rng = random.Random(7)
+    for _ in range(120):  # made-up words, enough to fill the kept readings twice
+        matcher.ask(" ".join("".join(rng.choices("bcdfghjklmnpqrstvwxz", k=7)) for _ in range(3)))
+    assert len(matcher._word_readings) <= 50
+    assert matcher.ask(typo) == first == Matcher(curated.values()).ask(typo)
+    assert first.candidates[:1] == ("refund",)
 
 
 def test_unsure_offers_two_or_three_candidates_best_first() -> None:
