@@ -23,6 +23,7 @@ import standin.models
 from bench import data
 from bench.data import DataSpec
 from bot import CoinhelpBot, create_bot
+from cogs.views import Pager
 from coinhelp.db import Database
 from coinhelp.faqdata import FaqEntry, load_curated
 from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
@@ -126,23 +127,13 @@ def fixed_embed() -> discord.Embed:
     return embed
 
 
-class _FixedPager(discord.ui.View):
-    """Three buttons like the bot's pager, which do nothing."""
+# The bot's own page buttons (state in their custom ids, nothing kept per
+# message), as a leaderboard's first page of 100 shows them.
+_FIXED_PAGER = Pager("bench", lambda interaction, state, page: fixed_page())
 
-    def __init__(self) -> None:
-        super().__init__(timeout=300.0)
 
-    @discord.ui.button(label="◀", disabled=True, custom_id="bench:previous")
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await interaction.response.defer()
-
-    @discord.ui.button(label="1 / 100", disabled=True, custom_id="bench:position")
-    async def position(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await interaction.response.defer()
-
-    @discord.ui.button(label="▶", custom_id="bench:next")
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await interaction.response.defer()
+async def fixed_page() -> tuple[discord.Embed, int]:
+    return fixed_embed(), 100
 
 
 def add_floor_commands(bot: CoinhelpBot) -> None:
@@ -156,7 +147,8 @@ def add_floor_commands(bot: CoinhelpBot) -> None:
 
     @app_commands.command(name=EMBED_COMMAND, description="Benchmark: a fixed embed and buttons")
     async def benchembed(interaction: discord.Interaction[CoinhelpBot]) -> None:
-        await interaction.response.send_message(embed=fixed_embed(), view=_FixedPager())
+        view = _FIXED_PAGER.controls(interaction.user.id, "", 0, 100)
+        await interaction.response.send_message(embed=fixed_embed(), view=view)
 
     bot.tree.add_command(benchping)
     bot.tree.add_command(benchembed)
