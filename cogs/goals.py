@@ -264,10 +264,9 @@ class Goals(commands.GroupCog, group_name="goal"):
         """State: goal id and member id (0: every member)."""
         goal_id, member = state_fields(state, 2)
         guild_id = interaction.guild_id or 0
-        found = await self.bot.ledger.goal(guild_id, goal_id)
         member_id = member or None
-        page = await self.bot.ledger.history(
-            guild_id, found.id, member_id=member_id, offset=index * PAGE_SIZE, limit=PAGE_SIZE
+        found, page = await self.bot.ledger.goal_history(
+            guild_id, goal_id, member_id=member_id, offset=index * PAGE_SIZE, limit=PAGE_SIZE
         )
         embed = self.embed(
             "goals/history.j2",

@@ -42,7 +42,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Generic, Literal, NamedTuple, TypeVar
 
 import aiosqlite
@@ -171,12 +171,13 @@ class Pledge(_TowardTarget):
     created_at: dt.datetime
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerRow:
+class LedgerRow(NamedTuple):
     """One ledger row. `coins` is signed: a void's coins are negative.
 
     `voids` is the entry a void cancels; `voided_by` the void that cancelled
-    a contribution (None while it counts).
+    a contribution (None while it counts). A named tuple rather than a frozen
+    dataclass: a page of history builds ten, and a tuple is built three times
+    faster.
     """
 
     entry_id: int
@@ -936,7 +937,7 @@ class Ledger:
                 void_id = cursor.lastrowid
                 assert void_id is not None
                 created_at = now.astimezone(dt.UTC)
-                target = replace(target, voided_by=void_id)
+                target = target._replace(voided_by=void_id)
                 log.info(
                     "guild %s: entry %s voided by %s (void entry %s)",
                     guild_id,
@@ -1060,22 +1061,40 @@ class Ledger:
     ) -> Page[LedgerRow]:
         """A goal's ledger rows, newest first, optionally one member's only
         (their contributions and the voids of them). Raises NotFound."""
+        _, page = await self.goal_history(
+            guild_id, goal_id, member_id=member_id, offset=offset, limit=limit
+        )
+        return page
+
+    async def goal_history(
+        self,
+        guild_id: int,
+        goal_id: int,
+        *,
+        member_id: int | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> tuple[Goal, Page[LedgerRow]]:
+        """The goal and a page of its history (see `history`): the goal comes
+        with the row count, so a page needs no look-up of its own for it."""
         _check_page(offset, limit)
         if member_id is None:
-            count = await self._db.fetchone(
-                "SELECT COALESCE(t.entries, 0) FROM goals AS g LEFT JOIN scope_totals AS t"
+            found = await self._db.fetchone(
+                "SELECT g.*, COALESCE(t.entries, 0) AS entries FROM goals AS g"
+                " LEFT JOIN scope_totals AS t"
                 " ON t.guild_id = g.guild_id AND t.goal_id = g.goal_id AND t.period = 'all'"
                 " WHERE g.goal_id = ? AND g.guild_id = ?",
                 (goal_id, guild_id),
             )
         else:
-            count = await self._db.fetchone(
-                "SELECT COALESCE(t.entries, 0) FROM goals AS g LEFT JOIN member_totals AS t"
+            found = await self._db.fetchone(
+                "SELECT g.*, COALESCE(t.entries, 0) AS entries FROM goals AS g"
+                " LEFT JOIN member_totals AS t"
                 " ON t.guild_id = g.guild_id AND t.goal_id = g.goal_id AND t.period = 'all'"
                 " AND t.member_id = ? WHERE g.goal_id = ? AND g.guild_id = ?",
                 (member_id, goal_id, guild_id),
             )
-        if count is None:
+        if found is None:
             raise NotFound(GOAL_NOT_FOUND)
         # Two statements, not "? IS NULL OR": each gets its own index.
         select = (
@@ -1089,9 +1108,9 @@ class Ledger:
             rows = await self._db.fetchall(
                 select + " AND l.member_id = ?" + page, (goal_id, member_id, limit, offset)
             )
-        return Page(
+        return _goal(found), Page(
             items=tuple(_ledger_row(row) for row in rows),
-            total=count[0],
+            total=found["entries"],
             offset=offset,
             limit=limit,
         )

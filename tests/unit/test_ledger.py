@@ -730,6 +730,20 @@ async def test_history_newest_first_with_voids_and_a_member_filter(ledger: Ledge
     assert nobody.total == 0 and nobody.items == ()
 
 
+async def test_goal_history_brings_the_goal_and_keeps_other_servers_out(
+    ledger: Ledger,
+) -> None:
+    goal = await make_goal(ledger, "Birthday LIVE")
+    await pledge(ledger, goal, member=1, coins=10)
+    found, page = await ledger.goal_history(GUILD, goal.id, member_id=1)
+    assert found == await ledger.goal(GUILD, goal.id)
+    assert page.total == 1 and [r.coins for r in page.items] == [10]
+    with pytest.raises(NotFound):
+        await ledger.goal_history(OTHER_GUILD, goal.id)
+    with pytest.raises(NotFound):
+        await ledger.goal_history(GUILD, 404)
+
+
 # -- closing -----------------------------------------------------------------------------
 
 
