@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import discord
 from discord import app_commands
@@ -21,7 +22,7 @@ from cogs.views import owner_only
 from coinhelp.errors import InvalidInput, NotFound
 from coinhelp.faqdata import ALIAS_MAX, BODY_MAX, TITLE_MAX, FaqEntry
 from coinhelp.faqstore import IMPORT_MAX_BYTES
-from coinhelp.render import CHOICES_MAX, EMBED_DESCRIPTION_MAX, one_line, split_pages
+from coinhelp.render import CHOICES_MAX, EMBED_DESCRIPTION_MAX, Renderer, one_line, split_pages
 
 if TYPE_CHECKING:
     from bot import CoinhelpBot
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 COLOUR = discord.Colour.from_rgb(37, 244, 238)
 HISTORY_PAGE = 8
 QUESTION_MAX = 300
+ANSWERS_KEPT = 1024  # rendered answers kept (see rendered_answer)
 
 
 class FaqCommands(commands.Cog):
@@ -41,13 +43,12 @@ class FaqCommands(commands.Cog):
 
     def answer_embeds(self, entry: FaqEntry) -> list[discord.Embed]:
         """The entry as embeds; a body longer than one embed continues in the next."""
-        parts = self.bot.renderer.parts("faq/answer.j2", entry=entry)
-        pages = split_pages(parts["description"], EMBED_DESCRIPTION_MAX)
-        embeds = [discord.Embed(description=page, colour=COLOUR) for page in pages]
-        embeds[0].title = parts["title"]
-        if parts["sources"]:
-            embeds[-1].add_field(name="Sources", value=parts["sources"], inline=False)
-        embeds[-1].set_footer(text=parts["footer"])
+        answer = rendered_answer(self.bot.renderer, entry)
+        embeds = [discord.Embed(description=page, colour=COLOUR) for page in answer.pages]
+        embeds[0].title = answer.title
+        if answer.sources:
+            embeds[-1].add_field(name="Sources", value=answer.sources, inline=False)
+        embeds[-1].set_footer(text=answer.footer)
         return embeds
 
     async def lookup(self, guild_id: int, topic: str) -> FaqEntry:
@@ -121,6 +122,22 @@ class FaqCommands(commands.Cog):
                     "faq/no_answer.j2", moderator_role_id=settings.moderator_role_id
                 ),
             )
+
+
+class RenderedAnswer(NamedTuple):
+    title: str
+    pages: tuple[str, ...]
+    sources: str
+    footer: str
+
+
+@functools.lru_cache(maxsize=ANSWERS_KEPT)
+def rendered_answer(renderer: Renderer, entry: FaqEntry) -> RenderedAnswer:
+    """An entry's answer, rendered once: the text depends on the entry alone,
+    and an edit makes a new entry (FaqEntry is frozen)."""
+    parts = renderer.parts("faq/answer.j2", entry=entry)
+    pages = tuple(split_pages(parts["description"], EMBED_DESCRIPTION_MAX))
+    return RenderedAnswer(parts["title"], pages, parts["sources"], parts["footer"])
 
 
 class EntryButton(

@@ -19,6 +19,8 @@ async def edit(server: Server, key: str, **values: str):
 
 
 async def test_set_opens_a_prefilled_modal_and_the_edit_shows_at_once(server: Server) -> None:
+    before = await server.run(server.alice, "faq", topic="refund")
+    assert before.embeds[0]["description"] != "Ask the moderators first."
     opened, saved = await edit(server, "refund", body="Ask the moderators first.")
     curated = server.bot.faq._curated["refund"]
     assert opened.modal.field("coinhelp:faq:title").value == curated.title
