@@ -186,10 +186,13 @@ class Database:
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._writer
+                await self._writer.execute("COMMIT")
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                # A COMMIT that fails (a full disk, a deferred constraint) leaves
+                # the transaction open: without this, every later BEGIN would fail.
+                if self._writer.in_transaction:
+                    await self._writer.execute("ROLLBACK")
                 raise
-            await self._writer.execute("COMMIT")
 
     async def transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """One write transaction run whole on a thread: `work(conn)` between BEGIN
@@ -250,10 +253,11 @@ def _transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], 
     conn.execute("BEGIN IMMEDIATE")
     try:
         result = work(conn)
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # a failed COMMIT leaves it open (see write())
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
     return result
 
 

@@ -149,6 +149,54 @@ async def test_a_closed_database_refuses_a_transaction(tmp_path: Path) -> None:
         await db.transaction(lambda conn: None)
 
 
+# A milestone for a goal that does not exist, checked only at COMMIT: the
+# COMMIT fails and, unless rolled back, leaves the transaction open.
+_FAILS_AT_COMMIT = (
+    "PRAGMA defer_foreign_keys = ON",
+    "INSERT INTO goal_milestones (goal_id, percent, entry_id, total, reached_at)"
+    " VALUES (404, 25, 404, 1, '2026-01-01T00:00:00+00:00')",
+)
+
+
+async def test_a_transaction_whose_commit_fails_leaves_the_database_writable(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "db.db")
+    try:
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO meta(key, value) VALUES ('lost', 'with it')")
+            for sql in _FAILS_AT_COMMIT:
+                conn.execute(sql)
+
+        with pytest.raises(sqlite3.IntegrityError):
+            await db.transaction(work)
+        assert await db.get_meta("lost") is None
+        await db.transaction(lambda conn: conn.execute("INSERT INTO meta VALUES ('next', 'ok')"))
+        await db.set_meta("then", "write() too")
+        assert await db.get_meta("next") == "ok"
+        assert await db.get_meta("then") == "write() too"
+    finally:
+        await db.close()
+
+
+async def test_a_write_whose_commit_fails_leaves_the_database_writable(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.db")
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            async with db.write() as conn:
+                await conn.execute("INSERT INTO meta(key, value) VALUES ('lost', 'with it')")
+                for sql in _FAILS_AT_COMMIT:
+                    await conn.execute(sql)
+        assert await db.get_meta("lost") is None
+        await db.set_meta("next", "ok")
+        await db.transaction(lambda conn: conn.execute("INSERT INTO meta VALUES ('then', 'ok')"))
+        assert await db.get_meta("next") == "ok"
+        assert await db.get_meta("then") == "ok"
+    finally:
+        await db.close()
+
+
 def test_migration_files_are_numbered_and_say_why() -> None:
     migrations = load_migrations()
     assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
