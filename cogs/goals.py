@@ -265,7 +265,7 @@ class Goals(commands.GroupCog, group_name="goal"):
         goal_id, member = state_fields(state, 2)
         guild_id = interaction.guild_id or 0
         member_id = member or None
-        found, page = await self.bot.ledger.goal_history(
+        found, page = await self.bot.ledger.history(
             guild_id, goal_id, member_id=member_id, offset=index * PAGE_SIZE, limit=PAGE_SIZE
         )
         embed = self.embed(

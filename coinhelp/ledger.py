@@ -1058,25 +1058,11 @@ class Ledger:
         member_id: int | None = None,
         offset: int = 0,
         limit: int = 10,
-    ) -> Page[LedgerRow]:
-        """A goal's ledger rows, newest first, optionally one member's only
-        (their contributions and the voids of them). Raises NotFound."""
-        _, page = await self.goal_history(
-            guild_id, goal_id, member_id=member_id, offset=offset, limit=limit
-        )
-        return page
-
-    async def goal_history(
-        self,
-        guild_id: int,
-        goal_id: int,
-        *,
-        member_id: int | None = None,
-        offset: int = 0,
-        limit: int = 10,
     ) -> tuple[Goal, Page[LedgerRow]]:
-        """The goal and a page of its history (see `history`): the goal comes
-        with the row count, so a page needs no look-up of its own for it."""
+        """The goal and a page of its ledger rows, newest first, optionally one
+        member's only (their contributions and the voids of them). Raises
+        NotFound. The goal comes with the row count, so a page of /goal history
+        needs no look-up of its own for it."""
         _check_page(offset, limit)
         if member_id is None:
             found = await self._db.fetchone(

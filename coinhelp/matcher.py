@@ -1055,7 +1055,7 @@ class Matcher:
             if last_is_prefix and position == last:
                 read = self._read_unfinished(word)
             else:
-                read = self._word_readings.get(word) or self._read_word(word)
+                read = self._read_word(word)
             fixed.extend(read[0])
             weights.extend(read[1])
         units = _units(fixed, weights, self._postings)
@@ -1064,8 +1064,11 @@ class Matcher:
     def _read_word(self, word: str) -> _Reading:
         """How a question's word is read: as typed, corrected or split, with its
         weight. The same for every question, so kept (the last WORD_READINGS_MAX)."""
-        reading = self._read_known(word) or self._read_unknown(word)
         readings = self._word_readings
+        reading = readings.get(word)
+        if reading is not None:
+            return reading
+        reading = self._read_known(word) or self._read_unknown(word)
         if len(readings) >= WORD_READINGS_MAX:
             readings.clear()
         readings[word] = reading
@@ -1079,7 +1082,7 @@ class Matcher:
         completed = self._speller.complete(word)
         if completed is not None:
             return (completed,), (CORRECTED_WEIGHT,)
-        return self._word_readings.get(word) or self._read_word(word)
+        return self._read_word(word)
 
     def _read_known(self, word: str) -> _Reading | None:
         """A number, a word the entries use, or one from the example questions."""

@@ -24,6 +24,8 @@ from coinhelp.ledger import (
     GOAL_NOT_FOUND,
     Goal,
     Ledger,
+    LedgerRow,
+    Page,
     Pledge,
 )
 
@@ -93,6 +95,12 @@ async def pledge(ledger: Ledger, goal: Goal, member: int, coins: int, guild: int
     return await ledger.contribute(
         guild, goal.id, member_id=member, coins=coins, interaction_id=iid()
     )
+
+
+async def history(ledger: Ledger, goal_id: int, **options: Any) -> Page[LedgerRow]:
+    """A page of a goal's ledger rows in GUILD, without the goal."""
+    _, page = await ledger.history(GUILD, goal_id, **options)
+    return page
 
 
 @asynccontextmanager
@@ -315,7 +323,7 @@ async def test_a_repeated_interaction_counts_once(ledger: Ledger) -> None:
     # The same id for something else is refused, not counted.
     with pytest.raises(Conflict, match="already used"):
         await ledger.contribute(GUILD, goal.id, member_id=2, coins=60, interaction_id=interaction)
-    assert (await ledger.history(GUILD, goal.id)).total == 1
+    assert (await history(ledger, goal.id)).total == 1
 
 
 async def test_the_largest_ids_are_stored_exactly_as_integers(ledger: Ledger, db: Database) -> None:
@@ -531,7 +539,7 @@ async def test_void_refusals(ledger: Ledger) -> None:
             )
     with pytest.raises(InvalidInput):
         await ledger.void(GUILD, entry.entry_id, reason=" ", moderator_id=MOD, interaction_id=iid())
-    assert (await ledger.history(GUILD, goal.id)).total == 2
+    assert (await history(ledger, goal.id)).total == 2
     assert (await ledger.progress(OTHER_GUILD, theirs.id)).total == 30
 
 
@@ -713,7 +721,7 @@ async def test_history_newest_first_with_voids_and_a_member_filter(ledger: Ledge
     void = await ledger.void(
         GUILD, first.entry_id, reason="dup", moderator_id=MOD, interaction_id=iid()
     )
-    everything = await ledger.history(GUILD, goal.id)
+    everything = await history(ledger, goal.id)
     assert everything.total == 4
     assert [(r.kind, r.member_id, r.coins) for r in everything.items] == [
         ("void", 1, -10),
@@ -724,24 +732,24 @@ async def test_history_newest_first_with_voids_and_a_member_filter(ledger: Ledge
     assert everything.items[0].voids == first.entry_id and everything.items[0].reason == "dup"
     assert everything.items[0].moderator_id == MOD
     assert everything.items[3].voided_by == void.entry_id
-    mine = await ledger.history(GUILD, goal.id, member_id=1, offset=1, limit=2)
+    mine = await history(ledger, goal.id, member_id=1, offset=1, limit=2)
     assert mine.total == 3 and [r.coins for r in mine.items] == [30, 10]
-    nobody = await ledger.history(GUILD, goal.id, member_id=404)
+    nobody = await history(ledger, goal.id, member_id=404)
     assert nobody.total == 0 and nobody.items == ()
 
 
-async def test_goal_history_brings_the_goal_and_keeps_other_servers_out(
+async def test_history_brings_the_goal_and_keeps_other_servers_out(
     ledger: Ledger,
 ) -> None:
     goal = await make_goal(ledger, "Birthday LIVE")
     await pledge(ledger, goal, member=1, coins=10)
-    found, page = await ledger.goal_history(GUILD, goal.id, member_id=1)
+    found, page = await ledger.history(GUILD, goal.id, member_id=1)
     assert found == await ledger.goal(GUILD, goal.id)
     assert page.total == 1 and [r.coins for r in page.items] == [10]
     with pytest.raises(NotFound):
-        await ledger.goal_history(OTHER_GUILD, goal.id)
+        await ledger.history(OTHER_GUILD, goal.id)
     with pytest.raises(NotFound):
-        await ledger.goal_history(GUILD, 404)
+        await ledger.history(GUILD, 404)
 
 
 # -- closing -----------------------------------------------------------------------------
