@@ -150,6 +150,26 @@ async def test_void_cancels_a_pledge_once_and_history_shows_both_rows(server: Se
     assert "has no rows" in mine.text
 
 
+async def test_history_pages_turn_to_the_older_rows(server: Server) -> None:
+    await create(server, target=10_000_000)
+    entries = []
+    for n in range(12):
+        pledged = await server.run(
+            server.alice, "goal contribute", goal="Birthday LIVE", coins=n + 1
+        )
+        entries.append(entry_id(pledged.content))
+
+    history = await server.run(server.bob, "goal history", goal="Birthday LIVE")
+    assert f"#{entries[-1]}`" in history.text and f"#{entries[1]}`" not in history.text
+    assert "page 1 of 2" in history.text and "12 rows" in history.text
+
+    turned = await (await history.click("▶", member=server.bob)).response()
+    text = turned.message.text
+    assert f"#{entries[1]}`" in text and f"#{entries[0]}`" in text
+    assert f"#{entries[-1]}`" not in text and "page 2 of 2" in text
+    assert "Ledger · Birthday LIVE" in text
+
+
 async def test_leaderboard_pages_for_the_caller_only_and_shows_their_rank(server: Server) -> None:
     await create(server, target=10_000_000)
     members = [server.guild.add_member(f"fan{n:02d}") for n in range(12)]
