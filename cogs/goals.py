@@ -165,8 +165,8 @@ class Goals(commands.GroupCog, group_name="goal"):
     async def show(self, interaction: Interaction, goal: app_commands.Range[str, 1, 100]) -> None:
         """A goal's progress: total, target, contributors, deadline, dollar estimate."""
         guild_id = interaction.guild_id or 0
-        found = await self.bot.ledger.goal(guild_id, goal)
-        progress = await self.bot.ledger.progress(guild_id, found.id)
+        goal_id = await self.bot.ledger.goal_id(guild_id, goal)
+        progress = await self.bot.ledger.progress(guild_id, goal_id)
         await interaction.response.send_message(
             embed=self.embed("goals/show.j2", progress=progress, rules=rules)
         )
@@ -182,10 +182,9 @@ class Goals(commands.GroupCog, group_name="goal"):
     ) -> None:
         """Pledge coins toward a goal."""
         guild_id = interaction.guild_id or 0
-        found = await self.bot.ledger.goal(guild_id, goal)
         pledge = await self.bot.ledger.contribute(
             guild_id,
-            found.id,
+            await self.bot.ledger.goal_id(guild_id, goal),
             member_id=interaction.user.id,
             coins=coins,
             interaction_id=interaction.id,
@@ -214,8 +213,8 @@ class Goals(commands.GroupCog, group_name="goal"):
         period: Period = "all",
     ) -> None:
         """Top contributors, 10 a page, and your own rank."""
-        found = await self.bot.ledger.goal(interaction.guild_id or 0, goal) if goal else None
-        scope = found.id if found else SERVER_SCOPE
+        guild_id = interaction.guild_id or 0
+        scope = await self.bot.ledger.goal_id(guild_id, goal) if goal else SERVER_SCOPE
         await self.board.start(interaction, f"{scope}.{PERIODS.index(period)}")
 
     async def board_page(
@@ -255,8 +254,8 @@ class Goals(commands.GroupCog, group_name="goal"):
         member: discord.User | None = None,
     ) -> None:
         """A goal's ledger rows with their entry ids."""
-        found = await self.bot.ledger.goal(interaction.guild_id or 0, goal)
-        await self.ledger_rows.start(interaction, f"{found.id}.{member.id if member else 0}")
+        goal_id = await self.bot.ledger.goal_id(interaction.guild_id or 0, goal)
+        await self.ledger_rows.start(interaction, f"{goal_id}.{member.id if member else 0}")
 
     async def ledger_rows_page(
         self, interaction: Interaction, state: str, index: int

@@ -413,20 +413,19 @@ def _progress(row: sqlite3.Row) -> GoalProgress:
     return GoalProgress(goal=_goal(row), total=row["total"], contributors=row["contributors"])
 
 
-def _ledger_row(row: sqlite3.Row) -> LedgerRow:
+# Ledger rows with the void that cancelled each, in LedgerRow's field order.
+_LEDGER_ROWS = (
+    "SELECT l.entry_id, l.guild_id, l.goal_id, l.member_id, l.kind, l.coins, l.created_at,"
+    " l.interaction_id, l.voids, v.entry_id AS voided_by, l.moderator_id, l.reason"
+    " FROM ledger AS l LEFT JOIN ledger AS v ON v.voids = l.entry_id"
+)
+
+
+def _ledger_row(row: Sequence[Any]) -> LedgerRow:
+    """A row of _LEDGER_ROWS (a tuple or an sqlite3.Row) as a LedgerRow."""
+    entry_id, guild_id, goal_id, member_id, kind, coins, created_at, *rest = row
     return LedgerRow(
-        entry_id=row["entry_id"],
-        guild_id=row["guild_id"],
-        goal_id=row["goal_id"],
-        member_id=row["member_id"],
-        kind=row["kind"],
-        coins=row["coins"],
-        created_at=_required_time(row["created_at"]),
-        interaction_id=row["interaction_id"],
-        voids=row["voids"],
-        voided_by=row["voided_by"],
-        moderator_id=row["moderator_id"],
-        reason=row["reason"],
+        entry_id, guild_id, goal_id, member_id, kind, coins, _required_time(created_at), *rest
     )
 
 
@@ -718,6 +717,21 @@ class Ledger:
             raise NotFound(GOAL_NOT_FOUND)
         return _goal(row)
 
+    async def goal_id(self, guild_id: int, ref: str | int) -> int:
+        """The id of the goal `ref` names, as `goal` reads it.
+
+        An id is returned as it is, without a read: the command then reads the
+        goal once, with its totals or rows, and that read raises NotFound if
+        this server has no such goal. A name is looked up (NotFound if none).
+        """
+        match = _GOAL_ID_REF.match(str(ref).strip())
+        if match is None:
+            return (await self.goal(guild_id, ref)).id
+        goal_id = int(match.group(1))
+        if not 1 <= goal_id <= _SQLITE_INT_MAX:
+            raise NotFound(GOAL_NOT_FOUND)
+        return goal_id
+
     async def goals(self, guild_id: int, *, include_closed: bool = False) -> list[GoalProgress]:
         """This server's goals with progress: open ones first, soonest deadline first,
         then closed ones, most recently closed first."""
@@ -910,9 +924,7 @@ class Ledger:
             if 0 < entry_id <= _SQLITE_INT_MAX:
                 row = await _one(
                     conn,
-                    "SELECT l.*, v.entry_id AS voided_by FROM ledger AS l"
-                    " LEFT JOIN ledger AS v ON v.voids = l.entry_id"
-                    " WHERE l.entry_id = ? AND l.guild_id = ?",
+                    _LEDGER_ROWS + " WHERE l.entry_id = ? AND l.guild_id = ?",
                     (entry_id, guild_id),
                 )
             if row is None:
@@ -1083,15 +1095,12 @@ class Ledger:
         if found is None:
             raise NotFound(GOAL_NOT_FOUND)
         # Two statements, not "? IS NULL OR": each gets its own index.
-        select = (
-            "SELECT l.*, v.entry_id AS voided_by FROM ledger AS l"
-            " LEFT JOIN ledger AS v ON v.voids = l.entry_id WHERE l.goal_id = ?"
-        )
+        select = _LEDGER_ROWS + " WHERE l.goal_id = ?"
         page = " ORDER BY l.entry_id DESC LIMIT ? OFFSET ?"
         if member_id is None:
-            rows = await self._db.fetchall(select + page, (goal_id, limit, offset))
+            rows = await self._db.fetchall_tuples(select + page, (goal_id, limit, offset))
         else:
-            rows = await self._db.fetchall(
+            rows = await self._db.fetchall_tuples(
                 select + " AND l.member_id = ?" + page, (goal_id, member_id, limit, offset)
             )
         return _goal(found), Page(
@@ -1198,9 +1207,7 @@ class Ledger:
         for spreadsheet programs. Raises NotFound."""
         goal = (await self.progress(guild_id, goal_id)).goal
         rows = await self._db.fetchall_in_thread(
-            "SELECT l.*, v.entry_id AS voided_by FROM ledger AS l"
-            " LEFT JOIN ledger AS v ON v.voids = l.entry_id"
-            " WHERE l.goal_id = ? ORDER BY l.entry_id",
+            _LEDGER_ROWS + " WHERE l.goal_id = ? ORDER BY l.entry_id",
             (goal_id,),
         )
 

@@ -81,9 +81,33 @@ async def test_another_servers_goal_id_is_unknown_here(server: Server) -> None:
     ).response()
     goal_id = re.search(r"goal #(\d+)", theirs.text).group(1)
 
-    handle = await server.run(server.alice, "goal contribute", goal=goal_id, coins=5)
-    assert handle.ephemeral and "no such goal" in handle.content.lower()
+    for command, extra in [
+        ("goal contribute", {"coins": 5}),
+        ("goal show", {}),
+        ("goal leaderboard", {}),
+        ("goal history", {}),
+    ]:
+        handle = await server.run(server.alice, command, goal=goal_id, **extra)
+        assert handle.ephemeral and "no such goal" in handle.content.lower(), command
     assert await server.bot.ledger.check_consistency() == []
+
+
+@pytest.mark.parametrize("ref", ["0", "#0", "99999", str(2**63)])
+async def test_an_id_that_names_no_goal_is_refused_by_every_goal_command(
+    server: Server, ref: str
+) -> None:
+    await create(server)
+    await server.run(server.alice, "goal contribute", goal="Birthday LIVE", coins=5)
+    for command, extra in [
+        ("goal contribute", {"coins": 5}),
+        ("goal show", {}),
+        ("goal leaderboard", {}),  # "0" is not the whole server's board
+        ("goal history", {}),
+    ]:
+        handle = await server.run(server.alice, command, goal=ref, **extra)
+        assert handle.ephemeral and "no such goal" in handle.content.lower(), (command, ref)
+    shown = await server.run(server.bob, "goal show", goal="Birthday LIVE")
+    assert "**Contributors:** 1" in shown.text
 
 
 @pytest.mark.parametrize(
