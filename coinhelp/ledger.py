@@ -64,6 +64,8 @@ SERVER_SCOPE = 0
 """The goal_id under which totals for the whole server are kept."""
 MAX_BATCH = 500
 """Most pledges committed in one transaction."""
+GATHER_TURNS = 8
+"""Most turns of the event loop a batch waits for pledges made in the same moment."""
 PAGE_MAX = 100
 
 GOAL_NOT_FOUND = "There is no such goal in this server. Pick one from the list as you type."
@@ -806,6 +808,8 @@ class Ledger:
         stopping = False
         while not stopping:
             item = await self._queue.get()
+            if item is not None:
+                await self._let_others_join(item)
             batch: list[_PledgeRequest] = []
             while True:
                 if item is None:
@@ -817,6 +821,26 @@ class Ledger:
                 item = self._queue.get_nowait()
             if batch:
                 await self._commit_batch(batch)
+
+    async def _let_others_join(self, first: _PledgeRequest) -> None:
+        """Before a batch is taken, let pledges made in the same moment join it.
+
+        Members pledging together are often still inside their interactions
+        when the first pledge arrives. Taking the batch at once split fifty of
+        them into batches of about 15 and 35 that then kept alternating, each
+        group waiting for the other's commit; a few turns of the event loop
+        (until one brings no new pledge, at most GATHER_TURNS) keep them in one
+        batch. Alone, a pledge waits one turn: nothing else is ready to run.
+        """
+        try:
+            for _ in range(GATHER_TURNS):
+                waiting = self._queue.qsize()
+                await asyncio.sleep(0)
+                if self._queue.qsize() == waiting:
+                    return
+        except BaseException:
+            first.future.cancel()  # the writer itself is cancelled: tell its caller
+            raise
 
     async def _commit_batch(self, batch: list[_PledgeRequest]) -> None:
         # A caller that was cancelled before its turn gets nothing written.

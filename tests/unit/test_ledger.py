@@ -401,6 +401,27 @@ async def test_300_pledges_at_once_give_exact_totals_and_each_milestone_once(
     assert await ledger.check_consistency() == []
 
 
+@pytest.mark.parametrize("gather_turns", [ledger_module.GATHER_TURNS, 0])
+async def test_pledges_made_a_moment_apart_share_one_commit(
+    ledger: Ledger, db: Database, monkeypatch: pytest.MonkeyPatch, gather_turns: int
+) -> None:
+    """Members pledging together reach the ledger a few turns of the event loop
+    apart, each from inside their own interaction: one commit takes them all,
+    not the first few alone and the rest after them (0 turns: how it was)."""
+    monkeypatch.setattr(ledger_module, "GATHER_TURNS", gather_turns)
+    goal = await make_goal(ledger, target=10_000)
+    writes = count_writes(db, monkeypatch)
+
+    async def after(turns: int, member: int) -> Pledge:
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        return await pledge(ledger, goal, member, coins=10)
+
+    results = await asyncio.gather(*[after(n % 4, n) for n in range(40)])
+    assert sorted(r.total for r in results) == list(range(10, 410, 10))
+    assert (len(writes) == 1) == (gather_turns > 0), writes
+
+
 async def test_pledges_racing_a_close_are_either_counted_or_refused(ledger: Ledger) -> None:
     goal = await make_goal(ledger, target=10_000)
     first_wave = [asyncio.create_task(pledge(ledger, goal, n, coins=10)) for n in range(100)]
