@@ -64,13 +64,14 @@ from __future__ import annotations
 import bisect
 import functools
 import heapq
+import itertools
 import logging
 import math
 import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -378,12 +379,16 @@ def _words(text: str) -> list[str]:
         text = "".join(char for char in text if not unicodedata.combining(char))
     text = text.replace("'", "").replace("’", "")  # don't → dont, then shorthand
     text = _SYMBOL_RE.sub(lambda match: _SYMBOLS[match.group()], text)
-    merged: list[str] = []
-    for word in _WORD_RE.findall(text):
-        if merged and word in _MERGE_SECONDS and (merged[-1], word) in _MERGES:
-            merged[-1] = _MERGES[(merged[-1], word)]
-        else:
-            merged.append(word)
+    merged: list[str] = _WORD_RE.findall(text)
+    if not _MERGE_SECONDS.isdisjoint(merged):  # rare: most text has no pair to merge
+        found, merged = merged, []
+        for word in found:
+            if merged and word in _MERGE_SECONDS and (merged[-1], word) in _MERGES:
+                merged[-1] = _MERGES[(merged[-1], word)]
+            else:
+                merged.append(word)
+    if _SHORTHAND.keys().isdisjoint(merged):  # no shorthand either (common)
+        return merged
     words: list[str] = []
     for word in merged:
         expanded = _SHORTHAND.get(word)
@@ -577,7 +582,7 @@ def _compared(words: list[str]) -> set[int]:
 def _read(words: list[str]) -> tuple[list[tuple[int, str, set[str]]], list[tuple[str, int, int]]]:
     """The meaningful words as (position, stem, concepts); the phrases as (concept,
     start, end)."""
-    stems = [stem(word) for word in words]
+    stems = list(map(stem, words))
     present = frozenset(stems)
     content: list[tuple[int, str, set[str]]] = []
     phrases: list[tuple[str, int, int]] = []
@@ -629,7 +634,7 @@ def _units(
     phrase ("little" in "little brother") gives no unit of its own.
     """
     content, phrases = _read(words)
-    negated = _negated(words)
+    negated = _negated(words) if _NEGATION_STARTS.intersection(words) else set()
     compared = _compared(words) if _COMPARISON_STARTS.intersection(words) else set()
     in_phrase = {n for _, start, end in phrases for n in range(start, end)}
     units: list[dict[str, float]] = [{concept: 1.0} for concept, _, _ in phrases]
@@ -656,16 +661,16 @@ def _merge_overlapping(units: list[dict[str, float]]) -> list[dict[str, float]]:
     merged: list[dict[str, float]] = []
     owner: dict[str, int] = {}  # term → index in merged
     for unit in units:
-        targets = sorted({owner[term] for term in unit if term in owner})
-        if not targets:
-            into = len(merged)
-            merged.append({})
-        else:
-            into = targets[0]
-            for other in targets[1:]:  # fold the other groups into the first
-                for term, weight in merged[other].items():
-                    merged[into][term] = max(merged[into].get(term, 0.0), weight)
-                merged[other] = {}
+        if owner.keys().isdisjoint(unit):  # the usual case: a group of its own
+            for term in unit:
+                owner[term] = len(merged)
+            merged.append(dict(unit))
+            continue
+        into, *others = sorted({owner[term] for term in unit if term in owner})
+        for other in others:  # fold the other groups into the first
+            for term, weight in merged[other].items():
+                merged[into][term] = max(merged[into].get(term, 0.0), weight)
+            merged[other] = {}
         for term, weight in unit.items():
             merged[into][term] = max(merged[into].get(term, 0.0), weight)
         for term in merged[into]:
@@ -886,6 +891,9 @@ def _example_words(examples: tuple[str, ...]) -> Counter[str]:
     return Counter(word for text in examples for word in set(_words(text)))
 
 
+_Terms = tuple[tuple[str, float], ...]
+"""A unit of a question as (term, value) pairs."""
+
 _Reading = tuple[tuple[str, ...], tuple[float, ...]]
 """A question's word as read: the word(s) it stands for, each with its weight."""
 
@@ -920,10 +928,25 @@ class Matcher:
         self._idf = {term: _idf(count, found) for term, found in frequency.items()}
         self._postings = postings
         self._unknown_idf = _idf(count, 1) * UNKNOWN_WEIGHT
+        # For the name bonus (see _text_scores): each title's and alias's terms with
+        # their summed idf (positive, as every idf is); per term of those, the least
+        # such sum among the names that have it (a question sharing only that term
+        # covers most of that name); and all those terms.
         self._names = [
             tuple((name, sum(self._idf[term] for term in name)) for name in item.names)
             for item in analysed
         ]
+        self._lightest_name: list[dict[str, float]] = []
+        for names in self._names:
+            lightest: dict[str, float] = {}
+            for name, weight in sorted(names, key=operator.itemgetter(1), reverse=True):
+                lightest.update(dict.fromkeys(name, weight))  # lighter names come later
+            self._lightest_name.append(lightest)
+        self._name_terms = [frozenset(lightest) for lightest in self._lightest_name]
+        # The keys, for ordering ties; how many entries a term may be in and still
+        # pick candidates (see COMMON_TERM_MIN).
+        self._keys = [entry.key for entry in self.entries]
+        self._common = max(COMMON_TERM_MIN, int(COMMON_TERM_SHARE * count))
         targets = Counter(word for item in analysed for word in item.words)
         # Words people keep using in example questions ("following", "sharing") are
         # what a typo most likely meant as well; a word in one example only may be a
@@ -947,6 +970,10 @@ class Matcher:
         for index, entry in enumerate(self.entries):
             for term in _example_terms(entry.examples):
                 self._example_postings.setdefault(term, []).append(index)
+        # The first CANDIDATES of them, the ones a question's term adds to the leaders.
+        self._example_leads = {
+            term: tuple(indexes[:CANDIDATES]) for term, indexes in self._example_postings.items()
+        }
         background: dict[str, float] = {}
         for item in analysed:
             for term, found in item.counts.items():
@@ -964,6 +991,10 @@ class Matcher:
             for total in self._count_totals
         ]
         self._absent_classes = sorted(Counter(self._absent).items())
+        # The same, unrounded: what a candidate's own likelihood uses.
+        self._absent_exact = [
+            math.log(BAYES_ALPHA * self._vocabulary_size / total) for total in self._count_totals
+        ]
         # log P(term | entry) / P(term) for each term an entry uses: computed once
         # here rather than on every question.
         alpha_vocabulary = BAYES_ALPHA * self._vocabulary_size
@@ -1041,23 +1072,25 @@ class Matcher:
     def _result(self, kind: Kind, ranked: list[tuple[int, float]]) -> AskResult:
         return AskResult(
             kind,
-            tuple(self.entries[index].key for index, _ in ranked),
-            tuple(round(score, 3) for _, score in ranked),
+            tuple([self._keys[index] for index, _ in ranked]),
+            tuple([round(score, 3) for _, score in ranked]),
         )
 
     def _query(self, text: str, *, last_is_prefix: bool = False) -> _Query:
         """`text` as units, typos fixed; `last_is_prefix`: the last word is unfinished."""
         words = _words(text)
+        unfinished = words.pop() if last_is_prefix and words else None
+        readings = self._word_readings
         fixed: list[str] = []
         weights: list[float] = []
-        last = len(words) - 1
-        for position, word in enumerate(words):
-            if last_is_prefix and position == last:
-                read = self._read_unfinished(word)
-            else:
-                read = self._read_word(word)
-            fixed.extend(read[0])
-            weights.extend(read[1])
+        for word in words:
+            read = readings.get(word) or self._read_word(word)
+            fixed += read[0]
+            weights += read[1]
+        if unfinished is not None:
+            read = self._read_unfinished(unfinished)
+            fixed += read[0]
+            weights += read[1]
         units = _units(fixed, weights, self._postings)
         return _Query([unit for unit in units if max(unit.values()) > 0])
 
@@ -1130,40 +1163,67 @@ class Matcher:
         if not scored:
             return []
         posterior = self._posterior(query, [index for index, _ in scored])
-        ranked = [(index, score + BAYES_SHARE * posterior[index]) for index, score in scored]
-        ranked.sort(key=lambda item: (-item[1], self.entries[item[0]].key))
+        ranked = [
+            (index, score + BAYES_SHARE * probability)
+            for (index, score), probability in zip(scored, posterior, strict=True)
+        ]
+        keys = self._keys
+        ranked.sort(key=lambda item: (-item[1], keys[item[0]]))
         return ranked
 
     def _first_scores(
-        self, units: list[dict[str, float]], limit: int, *, truncate: bool = False
+        self, units: list[_Terms], limit: int, *, truncate: bool = False
     ) -> dict[int, float]:
         """Entry index → score from names and keywords, over terms in at most `limit`
         entries (or, with `truncate`, the first `limit` entries of every term)."""
         first: dict[int, float] = {}
-        for values in units:
-            best: dict[int, float] = {}
-            best_of = best.get
-            for term, value in values.items():
-                postings: Sequence[tuple[int, float]] = self._postings.get(term, ())
+        first_of = first.get
+        all_postings = self._postings
+        for items in units:
+            if len(items) == 1:
+                # Most units are one word with no concept: a term lists an entry at
+                # most once, and with a positive weight, so its scores go straight to
+                # the total.
+                ((term, value),) = items
+                postings: Sequence[tuple[int, float]] = all_postings.get(term, ())
                 if truncate:
                     postings = postings[:limit]
                 elif len(postings) > limit:
+                    continue
+                if value > 0.0:
+                    for index, weight in postings:
+                        first[index] = first_of(index, 0.0) + value * weight
+                continue
+            best: dict[int, float] = {}  # the unit's best-matching term, per entry
+            best_of = best.get
+            for term, value in items:
+                postings = all_postings.get(term, ())
+                if truncate:
+                    postings = postings[:limit]
+                elif len(postings) > limit:
+                    continue
+                if not best and value > 0.0:  # the first term found: nothing to beat yet
+                    best = {index: value * weight for index, weight in postings}
+                    best_of = best.get
                     continue
                 for index, weight in postings:
                     score = value * weight
                     if best_of(index, 0.0) < score:
                         best[index] = score
             for index, value in best.items():
-                first[index] = first.get(index, 0.0) + value
+                first[index] = first_of(index, 0.0) + value
         return first
 
     def _text_scores(self, query: _Query) -> list[tuple[int, float]]:
         """(entry index, text score) of the candidate entries for the query."""
         idf = self._idf
         total = 0.0
-        units: list[dict[str, float]] = []  # term → value, per unit the entries know
+        units: list[_Terms] = []  # (term, value) per unit the entries know
         for unit in query.units:
-            values = {term: weight * idf[term] for term, weight in unit.items() if term in idf}
+            values: dict[str, float] = {}
+            for term, weight in unit.items():
+                if term in idf:
+                    values[term] = weight * idf[term]
             if not values:
                 # No entry knows any term of this unit (an unknown word, a concept no
                 # entry has): it counts against every entry.
@@ -1171,7 +1231,9 @@ class Matcher:
                 total += weight * self._unknown_idf * max(unit.values())
                 continue
             unit_total = max(values.values())
-            if any(term in _OFF_TOPIC and term not in idf for term in unit):
+            if len(values) < len(unit) and any(
+                term in _OFF_TOPIC and term not in idf for term in unit
+            ):
                 # A topic the FAQ leaves out ("edit a video"), even if a body happens
                 # to use the word: it weighs like a word nobody knows.
                 total += max(
@@ -1179,86 +1241,139 @@ class Matcher:
                 )
             total += unit_total
             # A concept stands for the word the asker typed: matching it is worth at
-            # least a share of that word, however common the concept is.
-            for term in values:
-                if term.startswith("~"):
-                    values[term] = max(values[term], CONCEPT_CREDIT * unit_total)
-            units.append(values)
+            # least a share of that word, however common the concept is. (A unit of
+            # one term is worth all of it already.)
+            if len(values) > 1:
+                for term in values:
+                    if term.startswith("~"):
+                        values[term] = max(values[term], CONCEPT_CREDIT * unit_total)
+            units.append(tuple(values.items()))
         if total <= 0:
             return []
         # Candidates and a first score from names and keywords ...
-        common = max(COMMON_TERM_MIN, int(COMMON_TERM_SHARE * len(self.entries)))
-        first = self._first_scores(units, common)
+        first = self._first_scores(units, self._common)
         if not first:
             first = self._first_scores(units, POSTINGS_WALK_MAX, truncate=True)
-        # ... then the leaders in full, bodies included, with the name bonus.
-        asked = {term for values in units for term in values}
+        # ... then the leaders in full, bodies included, with the name bonus: the
+        # best by that first score, and entries whose example questions use a term.
+        example_leads = self._example_leads
         leaders = dict.fromkeys(
-            index
-            for index, _ in heapq.nlargest(CANDIDATES, first.items(), key=operator.itemgetter(1))
+            itertools.chain(
+                heapq.nlargest(CANDIDATES, first, key=first.__getitem__),
+                *(
+                    example_leads[term]
+                    for unit in query.units
+                    for term in unit
+                    if term in example_leads
+                ),
+            )
         )
-        for unit in query.units:
-            for term in unit:
-                leaders.update(dict.fromkeys(self._example_postings.get(term, ())[:CANDIDATES]))
-        unit_items = [tuple(values.items()) for values in units]
+        asked = {term for items in units for term, _ in items}
+        all_weights = self._weights
+        name_terms = self._name_terms
+        lightest_name = self._lightest_name
         scored = []
         for index in leaders:
-            weight_of = self._weights[index].get
+            weights = all_weights[index]
             value = 0.0
-            for items in unit_items:
-                value += max([asked * weight_of(term, 0.0) for term, asked in items])
-            bonus = 1.0 + NAME_BONUS * self._name_cover(index, asked)
-            scored.append((index, value / total * bonus))
+            # Each unit adds its best-matching term's value; a term the entry doesn't
+            # have adds nothing (and most of them it doesn't have).
+            for items in units:
+                if len(items) == 1:  # most units: one word with no concept
+                    term, asked_value = items[0]
+                    if term in weights:
+                        value += asked_value * weights[term]
+                    continue
+                best = 0.0  # no value is negative
+                for term, asked_value in items:
+                    if term in weights:
+                        score = asked_value * weights[term]
+                        if score > best:
+                            best = score
+                value += best
+            # The name bonus. Most leaders share one term with their names or none,
+            # and one term covers most of the lightest name that has it.
+            shared = name_terms[index] & asked
+            if not shared:
+                cover = 0.0
+            elif len(shared) == 1:
+                (term,) = shared
+                cover = idf[term] / lightest_name[index][term]
+            else:
+                cover = self._name_cover(index, asked, shared)
+            scored.append((index, value / total * (1.0 + NAME_BONUS * cover)))
         return scored
 
-    def _posterior(self, query: _Query, candidates: list[int]) -> dict[int, float]:
-        """Naive Bayes: P(entry | question) of each candidate, among all entries and a
-        background class.
+    def _posterior(self, query: _Query, candidates: list[int]) -> list[float]:
+        """Naive Bayes: P(entry | question) of each candidate (in the same order),
+        among all entries and a background class.
 
         Each entry is a bag of terms from its names, keywords and example questions;
         a unit counts with its best-explained term. The background keeps a share of
         the mass for "none of them", so only a question the entries explain better
         than the FAQ as a whole gets a high posterior.
         """
-        vocabulary = self._vocabulary_size
-        logs: dict[int, float] = {}
+        unit_items = [tuple(unit.items()) for unit in query.units]
+        log_ratios = self._log_ratios
+        absent_exact = self._absent_exact
+        logs: list[float] = []  # log-likelihood ratio, per candidate
         for index in candidates:
-            ratios = self._log_ratios[index]
-            absent = math.log(BAYES_ALPHA * vocabulary / self._count_totals[index])
+            ratio_of = log_ratios[index].get
+            absent = absent_exact[index]  # the log-ratio of a term the entry never uses
             log_likelihood = 0.0
-            for unit in query.units:
-                best = None
-                for term, weight in unit.items():
-                    ratio = ratios.get(term)
-                    value = weight * (absent if ratio is None else ratio)
-                    if best is None or value > best:
+            for items in unit_items:
+                if len(items) == 1:  # most units: one word with no concept
+                    term, weight = items[0]
+                    log_likelihood += weight * ratio_of(term, absent)
+                    continue
+                best = -math.inf  # the unit's best-explained term
+                for term, weight in items:
+                    value = weight * ratio_of(term, absent)
+                    if value > best:
                         best = value
-                if best is not None:
-                    log_likelihood += best
-            logs[index] = log_likelihood
+                log_likelihood += best
+            logs.append(log_likelihood)
         # Entries that are not candidates are taken as sharing no term with the
         # question, so their likelihood depends only on their length: summed by
         # length class (all entries, minus the candidates), a call stays cheap with
         # 10,000 entries. The background class ("none of them") explains every term
         # as well as the FAQ as a whole does: its log-ratio is 0.
-        absent_weight = sum(min(unit.values()) for unit in query.units)
-        top = max(*logs.values(), absent_weight * self._absent_classes[-1][0], 0.0)
-        exps = {index: math.exp(value - top) for index, value in logs.items()}
+        absent_weight = sum([min(unit.values()) for unit in query.units])
+        top = max(*logs, absent_weight * self._absent_classes[-1][0], 0.0)
+        exp = math.exp
+        exps = [exp(value - top) for value in logs]
         rest = sum(
-            count * math.exp(absent_weight * absent - top) for absent, count in self._absent_classes
+            [count * exp(absent_weight * absent - top) for absent, count in self._absent_classes]
         )
-        rest -= sum(math.exp(absent_weight * self._absent[index] - top) for index in logs)
-        background = BAYES_BACKGROUND * len(self.entries) * math.exp(-top)
-        norm = sum(exps.values()) + max(rest, 0.0) + background
-        return {index: value / norm for index, value in exps.items()}
+        absent_rounded = self._absent
+        rest -= sum([exp(absent_weight * absent_rounded[index] - top) for index in candidates])
+        background = BAYES_BACKGROUND * len(self.entries) * exp(-top)
+        norm = sum(exps) + max(rest, 0.0) + background
+        return [value / norm for value in exps]
 
-    def _name_cover(self, index: int, asked: set[str]) -> float:
-        """The share of the entry's best-covered title or alias the query contains."""
-        best = 0.0
+    def _name_cover(self, index: int, asked: set[str], shared: Set[str]) -> float:
+        """The share of the entry's best-covered title or alias the query contains
+        (`shared`: the terms the query has of any of them)."""
         idf = self._idf
-        for name, weight in self._names[index]:
+        names = self._names[index]
+        if len(shared) == 2:
+            # A name has one of the two terms or both. With one, the lightest name
+            # that has it covers most; with both, their idf (a sum of two, the same
+            # whichever is added first) over the name's.
+            first, second = shared
+            lightest = self._lightest_name[index]
+            best = max(idf[first] / lightest[first], idf[second] / lightest[second])
+            both = idf[first] + idf[second]
+            for name, weight in names:
+                if first in name and second in name and both / weight > best:
+                    best = both / weight
+            return best
+        # Three or more: summed in the order of `name & asked`, as a floating-point
+        # sum of three may come out a hair different in another order.
+        best = 0.0
+        for name, weight in names:
             if weight > 0 and not name.isdisjoint(asked):
-                cover = sum([idf[term] for term in name & asked]) / weight
+                cover = sum(map(idf.__getitem__, name & asked)) / weight
                 if cover > best:
                     best = cover
         return best
