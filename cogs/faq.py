@@ -18,7 +18,7 @@ from cogs.common import (
     ensure_moderator,
     reply,
 )
-from cogs.views import owner_only
+from cogs.views import owner_only, sent_once
 from coinhelp.errors import InvalidInput, NotFound
 from coinhelp.faqdata import ALIAS_MAX, BODY_MAX, TITLE_MAX, FaqEntry
 from coinhelp.faqstore import IMPORT_MAX_BYTES
@@ -106,14 +106,14 @@ class FaqCommands(commands.Cog):
             entry = entries[result.candidates[0]]
             await interaction.response.send_message(embeds=self.answer_embeds(entry))
         elif result.kind == "unsure":
-            view = discord.ui.View(timeout=None)
-            for key in result.candidates[:3]:
-                view.add_item(EntryButton(interaction.user.id, key, entries[key].title))
-            await reply(
-                interaction,
-                self.bot.renderer.text("faq/did_you_mean.j2", question=question),
-                view=view,
-            )
+            with sent_once(discord.ui.View(timeout=None)) as view:
+                for key in result.candidates[:3]:
+                    view.add_item(EntryButton(interaction.user.id, key, entries[key].title))
+                await reply(
+                    interaction,
+                    self.bot.renderer.text("faq/did_you_mean.j2", question=question),
+                    view=view,
+                )
         else:
             settings = await self.bot.guild_settings.get(guild_id)
             await reply(
