@@ -423,12 +423,14 @@ _LEDGER_ROWS = (
 )
 
 
+_CREATED_AT = LedgerRow._fields.index("created_at")
+
+
 def _ledger_row(row: Sequence[Any]) -> LedgerRow:
     """A row of _LEDGER_ROWS (a tuple or an sqlite3.Row) as a LedgerRow."""
-    entry_id, guild_id, goal_id, member_id, kind, coins, created_at, *rest = row
-    return LedgerRow(
-        entry_id, guild_id, goal_id, member_id, kind, coins, _required_time(created_at), *rest
-    )
+    values = list(row)
+    values[_CREATED_AT] = _required_time(values[_CREATED_AT])
+    return LedgerRow._make(values)
 
 
 def _json_ids(ids: Iterable[int]) -> str:
