@@ -64,86 +64,67 @@ async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None
         await Database.open(path)
 
 
-async def test_a_write_that_raises_is_rolled_back(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "db.db")
-    try:
-        with pytest.raises(RuntimeError):
-            async with db.write() as conn:
-                await conn.execute("INSERT INTO meta(key, value) VALUES ('half', 'written')")
-                raise RuntimeError("boom")
-        assert await db.get_meta("half") is None
-    finally:
-        await db.close()
+async def test_a_write_that_raises_is_rolled_back(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.write() as conn:
+            await conn.execute("INSERT INTO meta(key, value) VALUES ('half', 'written')")
+            raise RuntimeError("boom")
+    assert await db.get_meta("half") is None
 
 
 async def test_a_transaction_commits_what_its_work_wrote_and_returns_its_result(
-    tmp_path: Path,
+    db: Database,
 ) -> None:
-    db = await Database.open(tmp_path / "db.db")
-    try:
+    def work(conn: sqlite3.Connection) -> int:
+        conn.execute("INSERT INTO meta(key, value) VALUES ('whole', 'batch')")
+        return threading.get_ident()
 
-        def work(conn: sqlite3.Connection) -> int:
-            conn.execute("INSERT INTO meta(key, value) VALUES ('whole', 'batch')")
-            return threading.get_ident()
-
-        ran_on = await db.transaction(work)
-        assert ran_on != threading.get_ident()  # off the event loop
-        assert await db.get_meta("whole") == "batch"
-    finally:
-        await db.close()
+    ran_on = await db.transaction(work)
+    assert ran_on != threading.get_ident()  # off the event loop
+    assert await db.get_meta("whole") == "batch"
 
 
 async def test_a_transaction_that_raises_is_rolled_back_and_the_next_one_works(
-    tmp_path: Path,
+    db: Database,
 ) -> None:
-    db = await Database.open(tmp_path / "db.db")
-    try:
+    def half(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO meta(key, value) VALUES ('half', 'written')")
+        conn.execute("INSERT INTO no_such_table VALUES (1)")
 
-        def half(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT INTO meta(key, value) VALUES ('half', 'written')")
-            conn.execute("INSERT INTO no_such_table VALUES (1)")
-
-        with pytest.raises(sqlite3.OperationalError):
-            await db.transaction(half)
-        assert await db.get_meta("half") is None
-        await db.transaction(lambda conn: conn.execute("INSERT INTO meta VALUES ('after', 'ok')"))
-        await db.set_meta("then", "write() too")
-        assert await db.get_meta("after") == "ok"
-        assert await db.get_meta("then") == "write() too"
-    finally:
-        await db.close()
+    with pytest.raises(sqlite3.OperationalError):
+        await db.transaction(half)
+    assert await db.get_meta("half") is None
+    await db.transaction(lambda conn: conn.execute("INSERT INTO meta VALUES ('after', 'ok')"))
+    await db.set_meta("then", "write() too")
+    assert await db.get_meta("after") == "ok"
+    assert await db.get_meta("then") == "write() too"
 
 
 async def test_a_cancelled_transaction_keeps_the_write_lock_until_sqlite_is_done(
-    tmp_path: Path,
+    db: Database,
 ) -> None:
-    db = await Database.open(tmp_path / "db.db")
-    try:
-        started, release = threading.Event(), threading.Event()
+    started, release = threading.Event(), threading.Event()
 
-        def slow(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT INTO meta(key, value) VALUES ('slow', 'done')")
-            started.set()
-            release.wait(10)
+    def slow(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO meta(key, value) VALUES ('slow', 'done')")
+        started.set()
+        release.wait(10)
 
-        task = asyncio.create_task(db.transaction(slow))
-        await asyncio.to_thread(started.wait, 10)
-        task.cancel()
-        writer = asyncio.create_task(db.set_meta("next", "after"))
-        await asyncio.sleep(0)
-        assert not task.done() and not writer.done()  # both wait for SQLite
-        release.set()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        await writer
-        assert await db.get_meta("slow") == "done"  # SQLite finished what it began
-        assert await db.get_meta("next") == "after"
-    finally:
-        await db.close()
+    task = asyncio.create_task(db.transaction(slow))
+    await asyncio.to_thread(started.wait, 10)
+    task.cancel()
+    writer = asyncio.create_task(db.set_meta("next", "after"))
+    await asyncio.sleep(0)
+    assert not task.done() and not writer.done()  # both wait for SQLite
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await writer
+    assert await db.get_meta("slow") == "done"  # SQLite finished what it began
+    assert await db.get_meta("next") == "after"
 
 
-async def test_a_closed_database_refuses_a_transaction(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "db.db")
+async def test_a_closed_database_refuses_a_transaction(db: Database) -> None:
     await db.close()
     with pytest.raises(RuntimeError, match="closed"):
         await db.transaction(lambda conn: None)
@@ -158,43 +139,32 @@ _FAILS_AT_COMMIT = (
 )
 
 
-async def test_a_transaction_whose_commit_fails_leaves_the_database_writable(
-    tmp_path: Path,
-) -> None:
-    db = await Database.open(tmp_path / "db.db")
-    try:
+async def test_a_transaction_whose_commit_fails_leaves_the_database_writable(db: Database) -> None:
+    def work(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO meta(key, value) VALUES ('lost', 'with it')")
+        for sql in _FAILS_AT_COMMIT:
+            conn.execute(sql)
 
-        def work(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT INTO meta(key, value) VALUES ('lost', 'with it')")
+    with pytest.raises(sqlite3.IntegrityError):
+        await db.transaction(work)
+    assert await db.get_meta("lost") is None
+    await db.transaction(lambda conn: conn.execute("INSERT INTO meta VALUES ('next', 'ok')"))
+    await db.set_meta("then", "write() too")
+    assert await db.get_meta("next") == "ok"
+    assert await db.get_meta("then") == "write() too"
+
+
+async def test_a_write_whose_commit_fails_leaves_the_database_writable(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.write() as conn:
+            await conn.execute("INSERT INTO meta(key, value) VALUES ('lost', 'with it')")
             for sql in _FAILS_AT_COMMIT:
-                conn.execute(sql)
-
-        with pytest.raises(sqlite3.IntegrityError):
-            await db.transaction(work)
-        assert await db.get_meta("lost") is None
-        await db.transaction(lambda conn: conn.execute("INSERT INTO meta VALUES ('next', 'ok')"))
-        await db.set_meta("then", "write() too")
-        assert await db.get_meta("next") == "ok"
-        assert await db.get_meta("then") == "write() too"
-    finally:
-        await db.close()
-
-
-async def test_a_write_whose_commit_fails_leaves_the_database_writable(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "db.db")
-    try:
-        with pytest.raises(sqlite3.IntegrityError):
-            async with db.write() as conn:
-                await conn.execute("INSERT INTO meta(key, value) VALUES ('lost', 'with it')")
-                for sql in _FAILS_AT_COMMIT:
-                    await conn.execute(sql)
-        assert await db.get_meta("lost") is None
-        await db.set_meta("next", "ok")
-        await db.transaction(lambda conn: conn.execute("INSERT INTO meta VALUES ('then', 'ok')"))
-        assert await db.get_meta("next") == "ok"
-        assert await db.get_meta("then") == "ok"
-    finally:
-        await db.close()
+                await conn.execute(sql)
+    assert await db.get_meta("lost") is None
+    await db.set_meta("next", "ok")
+    await db.transaction(lambda conn: conn.execute("INSERT INTO meta VALUES ('then', 'ok')"))
+    assert await db.get_meta("next") == "ok"
+    assert await db.get_meta("then") == "ok"
 
 
 def test_migration_files_are_numbered_and_say_why() -> None:

@@ -6,8 +6,6 @@ import asyncio
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,15 +56,6 @@ TRICKY_BODY = (
     "| not a block\n"
     "emoji 🎁 and “quotes” and 'single' and \"double\" and \\backslash\n\n"
 )
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "faq.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture

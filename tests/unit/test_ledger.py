@@ -60,13 +60,6 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "ledger.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
 async def ledger(db: Database, clock: Clock) -> AsyncIterator[Ledger]:
     async with Ledger(db, clock=clock) as started:
         yield started
