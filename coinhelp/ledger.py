@@ -277,7 +277,8 @@ class _Entry(NamedTuple):
 _Outcome = tuple[_PledgeRequest, Pledge | BaseException]
 
 _GOAL_WITH_TOTALS = """
-    SELECT g.*, COALESCE(t.coins, 0) AS total, COALESCE(t.members, 0) AS contributors
+    SELECT g.*, COALESCE(t.coins, 0) AS total, COALESCE(t.members, 0) AS contributors,
+           COALESCE(t.entries, 0) AS entries
     FROM goals AS g
     LEFT JOIN scope_totals AS t
         ON t.guild_id = g.guild_id AND t.goal_id = g.goal_id AND t.period = 'all'
@@ -421,8 +422,6 @@ _LEDGER_ROWS = (
     " l.interaction_id, l.voids, v.entry_id AS voided_by, l.moderator_id, l.reason"
     " FROM ledger AS l LEFT JOIN ledger AS v ON v.voids = l.entry_id"
 )
-
-
 _CREATED_AT = LedgerRow._fields.index("created_at")
 
 
@@ -1104,11 +1103,7 @@ class Ledger:
         _check_page(offset, limit)
         if member_id is None:
             found = await self._db.fetchone(
-                "SELECT g.*, COALESCE(t.entries, 0) AS entries FROM goals AS g"
-                " LEFT JOIN scope_totals AS t"
-                " ON t.guild_id = g.guild_id AND t.goal_id = g.goal_id AND t.period = 'all'"
-                " WHERE g.goal_id = ? AND g.guild_id = ?",
-                (goal_id, guild_id),
+                _GOAL_WITH_TOTALS + " WHERE g.goal_id = ? AND g.guild_id = ?", (goal_id, guild_id)
             )
         else:
             found = await self._db.fetchone(

@@ -1176,32 +1176,30 @@ class Matcher:
     ) -> dict[int, float]:
         """Entry index → score from names and keywords, over terms in at most `limit`
         entries (or, with `truncate`, the first `limit` entries of every term)."""
+        all_postings = self._postings
+
+        def walked(term: str) -> Sequence[tuple[int, float]]:
+            postings = all_postings.get(term, ())
+            if truncate:
+                return postings[:limit]
+            return postings if len(postings) <= limit else ()
+
         first: dict[int, float] = {}
         first_of = first.get
-        all_postings = self._postings
         for items in units:
             if len(items) == 1:
                 # Most units are one word with no concept: a term lists an entry at
                 # most once, and with a positive weight, so its scores go straight to
                 # the total.
                 ((term, value),) = items
-                postings: Sequence[tuple[int, float]] = all_postings.get(term, ())
-                if truncate:
-                    postings = postings[:limit]
-                elif len(postings) > limit:
-                    continue
                 if value > 0.0:
-                    for index, weight in postings:
+                    for index, weight in walked(term):
                         first[index] = first_of(index, 0.0) + value * weight
                 continue
             best: dict[int, float] = {}  # the unit's best-matching term, per entry
             best_of = best.get
             for term, value in items:
-                postings = all_postings.get(term, ())
-                if truncate:
-                    postings = postings[:limit]
-                elif len(postings) > limit:
-                    continue
+                postings = walked(term)
                 if not best and value > 0.0:  # the first term found: nothing to beat yet
                     best = {index: value * weight for index, weight in postings}
                     best_of = best.get

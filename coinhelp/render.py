@@ -125,7 +125,7 @@ class Renderer:
         for name in self.env.list_templates(filter_func=lambda n: n.endswith("/_macros.j2")):
             self.env.globals[name.split("/")[0] + "_macros"] = self.env.get_template(name).module
         # Jinja copies a template's globals (a ChainMap of them) into every new
-        # context: a third of rendering a short template. They are fixed from
+        # context: a quarter of rendering a page of history. They are fixed from
         # here on, so each render starts from one plain dict of them instead.
         self._globals = dict(self.env.globals)
 
