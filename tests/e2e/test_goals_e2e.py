@@ -194,6 +194,20 @@ async def test_history_pages_turn_to_the_older_rows(server: Server) -> None:
     assert "Ledger · Birthday LIVE" in text
 
 
+async def test_a_list_that_shrank_to_one_page_turns_to_it_without_buttons(server: Server) -> None:
+    for n in range(11):
+        await create(server, name=f"Goal {n:02d}")
+    listed = await server.run(server.alice, "goal list")
+    assert "Open goals (1/2)" in listed.text and [b.label for b in listed.buttons][-1] == "▶"
+    for n in range(2):
+        await server.run(server.mod, "goal close", goal=f"Goal {n:02d}")
+
+    turned = await (await listed.click("▶")).response()
+    assert "Open goals" in turned.message.text and "(2/2)" not in turned.message.text
+    assert "Goal 10" in turned.message.text and "Goal 00" not in turned.message.text
+    assert turned.message.buttons == []
+
+
 async def test_leaderboard_pages_for_the_caller_only_and_shows_their_rank(server: Server) -> None:
     await create(server, target=10_000_000)
     members = [server.guild.add_member(f"fan{n:02d}") for n in range(12)]
