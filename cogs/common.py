@@ -47,8 +47,7 @@ def attachment(interaction: discord.Interaction[Any], data: bytes, filename: str
     """`data` as a file for this interaction, or a clear error if Discord would refuse its size."""
     if len(data) > interaction.filesize_limit:
         raise InvalidInput(
-            f"That file would be {len(data) / 1_000_000:.1f} MB, more than Discord lets me "
-            f"upload here ({interaction.filesize_limit / 1_000_000:.0f} MB)."
+            "common.file_too_large", size=len(data), limit=interaction.filesize_limit
         )
     return discord.File(io.BytesIO(data), filename=filename)
 
@@ -76,39 +75,36 @@ async def reply(
     return resource if isinstance(resource, discord.InteractionMessage) else None
 
 
-def user_message(error: BaseException) -> str | None:
-    """The message for an error the user caused, or None for a bug."""
+def user_error(error: BaseException) -> UserError | None:
+    """What the user should be told about `error`, or None for a bug."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, app_commands.TransformerError):
         # A transformer that raised a UserError explains itself.
         if isinstance(error.__cause__, UserError):
-            return error.__cause__.message
-        return f"`{error.value}` is not a valid value for this option."
+            return error.__cause__
+        return InvalidInput("common.invalid_value", value=error.value)
     if isinstance(error, UserError):
-        return error.message
+        return error
     if isinstance(error, NotModerator):
-        return (
-            "Only moderators can do that: you need the Manage Server permission "
-            "or this server's moderator role."
-        )
+        return UserError("common.not_moderator")
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works only inside a server."
+        return UserError("common.server_only")
     if isinstance(error, app_commands.MissingPermissions):
-        return "You need these permissions: " + ", ".join(error.missing_permissions) + "."
+        return UserError("common.missing_permissions", permissions=error.missing_permissions)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+        return UserError("common.cooldown", seconds=error.retry_after)
     if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
-        return "This command has just been updated; please try again in a minute."
+        return UserError("common.command_changed")
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
+        return UserError("common.not_here")
     return None
 
 
-async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+async def report_error(interaction: Interaction, error: BaseException) -> None:
     """Tell the user what went wrong, privately; log bugs with a reference id."""
-    message = user_message(error)
-    if message is None:
+    told = user_error(error)
+    if told is None:
         reference = secrets.token_hex(4)
         command = interaction.command.qualified_name if interaction.command else "-"
         log.error(
@@ -119,12 +115,9 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
             interaction.user.id,
             exc_info=error,
         )
-        message = (
-            f"Something went wrong on our side (reference `{reference}`). "
-            "Please try again; if it keeps happening, tell the server's moderators."
-        )
+        told = UserError("common.bug", reference=reference)
     try:
-        await reply(interaction, message, ephemeral=True)
+        await reply(interaction, interaction.client.renderer.error(told), ephemeral=True)
     except discord.HTTPException:
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
@@ -162,6 +155,6 @@ class CoinhelpModal(discord.ui.Modal):
 
     # discord.py's stubs give Modal.on_error the view signature; a modal has no item.
     async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[Any], error: Exception
+        self, interaction: Interaction, error: Exception
     ) -> None:
         await report_error(interaction, error)

@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.common import Interaction, attachment, embed_from, moderator_only, reply
-from cogs.views import OUT_OF_DATE, state_fields
+from cogs.views import state_fields
 from coinhelp import goals as rules
 from coinhelp.errors import InvalidInput
 from coinhelp.ledger import (
@@ -223,7 +223,7 @@ class Goals(commands.GroupCog, group_name="goal"):
         """State: goal id (0: the whole server) and the period's index in PERIODS."""
         goal_id, period_index = state_fields(state, 2)
         if period_index >= len(PERIODS):
-            raise InvalidInput(OUT_OF_DATE)
+            raise InvalidInput("common.out_of_date")
         guild_id, period = interaction.guild_id or 0, PERIODS[period_index]
         ledger = self.bot.ledger
         found = await ledger.goal(guild_id, goal_id) if goal_id != SERVER_SCOPE else None

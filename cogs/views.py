@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 else:
     Interaction = discord.Interaction
 
-NOT_YOURS = (
-    "These buttons belong to the person who ran the command; run it yourself to get your own."
-)
-OUT_OF_DATE = "This list is out of date: run the command again."
 CUSTOM_ID_MAX = 100
 STATE_MAX = 50
 
@@ -52,8 +48,7 @@ async def owner_only(
     """
     try:
         if interaction.user.id != owner_id:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
-            return
+            raise InvalidInput("common.not_yours")
         await action()
     except Exception as error:
         await report_error(interaction, error)
@@ -80,7 +75,7 @@ def state_fields(state: str, count: int) -> list[int]:
     """A list state made of `count` whole numbers joined by '.', or InvalidInput."""
     fields = state.split(".")
     if len(fields) != count or not all(field.isdigit() for field in fields):
-        raise InvalidInput(OUT_OF_DATE)
+        raise InvalidInput("common.out_of_date")
     return [int(field) for field in fields]
 
 
@@ -178,7 +173,7 @@ class PageButton(
             bot: CoinhelpBot = interaction.client
             pager = bot.pagers.get(self.kind)
             if pager is None:
-                raise InvalidInput(OUT_OF_DATE)
+                raise InvalidInput("common.out_of_date")
             await pager.turn(interaction, self.state, self.page)
 
         await owner_only(interaction, self.owner_id, turn)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
+from coinhelp.clock import Clock, utc_now
 from coinhelp.db import Database
 from coinhelp.errors import InvalidInput
 
@@ -22,10 +23,6 @@ log = logging.getLogger(__name__)
 Setting = Literal["announce-channel", "moderator-role"]
 SETTINGS: tuple[Setting, ...] = ("announce-channel", "moderator-role")
 """The settings /coinhelp config can change or clear, by their option names."""
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +37,7 @@ class GuildSettings:
 class GuildSettingsStore:
     """Reads and changes the settings of each server."""
 
-    def __init__(self, db: Database, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
+    def __init__(self, db: Database, *, clock: Clock = utc_now) -> None:
         self._db = db
         self._clock = clock
 
@@ -75,11 +72,11 @@ class GuildSettingsStore:
         InvalidInput for a setting both given and cleared, or an unknown one."""
         unknown = set(clear) - set(SETTINGS)
         if unknown:
-            raise InvalidInput(f"There is no setting called {sorted(unknown)[0]!r}.")
+            raise InvalidInput("settings.unknown", name=sorted(unknown)[0])
         given = {"announce-channel": announce_channel_id, "moderator-role": moderator_role_id}
         both = [name for name in clear if given[name] is not None]
         if both:
-            raise InvalidInput(f"Set `{both[0]}` or clear it, not both at once.")
+            raise InvalidInput("settings.set_and_clear", name=both[0])
         now = self._clock().astimezone(dt.UTC).isoformat(timespec="seconds")
         async with self._db.write() as conn:
             await conn.execute(

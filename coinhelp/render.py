@@ -23,6 +23,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from jinja2.runtime import Context
 
+from coinhelp.errors import UserError
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 # Discord's limits (https://discord.com/developers/docs/resources/message).
@@ -141,6 +143,14 @@ class Renderer:
         template = self.template(name)
         rendered = "".join(template.root_render_func(self._context(template, context)))
         return clip(rendered.strip(), CONTENT_MAX)
+
+    def error(self, error: UserError) -> str:
+        """The sentence for a UserError: the macro its key names (see coinhelp.errors)."""
+        if " " in error.key:  # TRANSITION: a sentence not yet moved to templates/errors
+            return clip(error.key, CONTENT_MAX)
+        area, _, name = error.key.partition(".")
+        macro = getattr(self.template(f"errors/{area}.j2").module, name)
+        return clip(str(macro(**error.params)).strip(), CONTENT_MAX)
 
     def parts(self, name: str, /, **context: Any) -> dict[str, str]:
         """Each `{% block %}` of the template, rendered and stripped.

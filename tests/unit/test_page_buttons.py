@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cogs.views import OUT_OF_DATE, PageButton, Pager, state_fields
+from cogs.views import PageButton, Pager, state_fields
 from coinhelp.errors import InvalidInput
 
 
@@ -41,7 +41,7 @@ def test_a_state_that_cannot_round_trip_is_refused_when_the_button_is_made(state
 
 @pytest.mark.parametrize("state", ["", "1", "1.2.3", "x.1", "-1.0", "1.", "1.2 "])
 def test_malformed_list_state_reads_as_out_of_date(state: str) -> None:
-    with pytest.raises(InvalidInput, match=re.escape(OUT_OF_DATE)):
+    with pytest.raises(InvalidInput, match=r"common\.out_of_date"):
         state_fields(state, 2)
 
 
