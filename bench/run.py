@@ -84,14 +84,14 @@ def _meta(sizes: Sizes) -> dict[str, Any]:
         "concurrency": sizes.concurrency,
         "rounds": sizes.rounds,
         "method": [
-            "bot in-process on the stand-in (as tests/e2e/conftest.py), one event loop",
+            "bot in-process on the stand-in (coinhelp_discord.on_standin), one event loop",
             "latency: slash() sent -> initial response received by the stand-in",
             "concurrent: closed loop, `concurrency` requests in flight",
             "floor and commands interleaved in rounds, samples pooled per workload",
             "the stand-in remembers only its last 1,000 interactions (bench.world.STANDIN_KEEP)",
             "gc.collect() + gc.freeze() before each measured block (see bench.workload)",
             "the bot's collector and thread switching tuned as python bot.py does"
-            " (bot.settle_memory, bot.share_the_interpreter)",
+            " (coinhelp_discord.launcher.tune_process)",
             "targets judged on p99",
         ],
         "sizes": {

@@ -1,5 +1,5 @@
 """The stand-in's servers and members with the generated database's ids, and the
-real bot started in-process on it (as tests/e2e/conftest.py does).
+real bot started in-process on it (coinhelp_discord.on_standin, as the tests do).
 
 The stand-in makes time-based ids; the generated database has fixed ones (so it
 can be cached). `_fixed_ids` hands the stand-in's model the ids the database
@@ -8,7 +8,6 @@ uses while a server or member is created, and each one is checked afterwards.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import logging
@@ -22,11 +21,12 @@ from discord import app_commands
 import standin.models
 from bench import data
 from bench.data import DataSpec
-from bot import CoinhelpBot, create_bot
 from cogs.views import Pager
-from coinhelp.db import Database
 from coinhelp.faqdata import FaqEntry, load_curated
 from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
+from coinhelp_discord.bot import CoinhelpBot
+from coinhelp_discord.launcher import tune_process
+from coinhelp_discord.on_standin import bot_on_standin
 from standin import Guild, Member, StandIn, redirect_discord, restore_discord
 
 log = logging.getLogger("bench")
@@ -182,29 +182,14 @@ async def standin_world(spec: DataSpec, members_per_guild: int) -> AsyncIterator
 
 @contextlib.asynccontextmanager
 async def running_bot(world: World, db_path: Path) -> AsyncIterator[Running]:
-    """The bot built as `python bot.py` builds it (create_bot, the shipped FAQ, every
-    cog) plus the floor commands, connected to the stand-in; closed on exit."""
-    stand_in = world.standin
+    """The bot built as `python bot.py` builds it (the shipped FAQ, every cog, the
+    process tuned the same way) plus the floor commands, connected to the
+    stand-in; closed on exit."""
     settings = Settings(
-        discord_token=stand_in.token,
-        db_path=db_path,
-        faq_dir=DEFAULT_FAQ_DIR,
-        log_level="WARNING",
+        discord_token=None, db_path=db_path, faq_dir=DEFAULT_FAQ_DIR, log_level="WARNING"
     )
-    db = await Database.open(db_path)
-    bot = create_bot(settings, db, curated(), long_running=True)  # as `python bot.py`
-    add_floor_commands(bot)
-
-    async def run() -> None:
-        try:
-            await bot.start(stand_in.token)
-        finally:
-            await db.close()
-
-    task = asyncio.create_task(run())
-    try:
-        await stand_in.wait_until_connected(timeout=30)
-        yield Running(stand_in, world, bot, db_path)
-    finally:
-        await bot.close()
-        await task
+    async with bot_on_standin(
+        world.standin, settings, curated=curated(), prepare=add_floor_commands
+    ) as running:
+        tune_process()
+        yield Running(world.standin, world, running.bot, db_path)

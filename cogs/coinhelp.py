@@ -14,7 +14,7 @@ from coinhelp import __version__
 from coinhelp.guildsettings import Setting
 
 if TYPE_CHECKING:
-    from bot import CoinhelpBot
+    from coinhelp_discord.bot import CoinhelpBot
 
 COLOUR = discord.Colour.from_rgb(254, 44, 85)
 

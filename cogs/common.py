@@ -22,7 +22,7 @@ from discord import app_commands
 from coinhelp.errors import InvalidInput, UserError
 
 if TYPE_CHECKING:
-    from bot import CoinhelpBot
+    from coinhelp_discord.bot import CoinhelpBot
 
     Interaction = discord.Interaction[CoinhelpBot]
 else:

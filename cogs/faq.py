@@ -25,7 +25,7 @@ from coinhelp.faqstore import IMPORT_MAX_BYTES
 from coinhelp.render import CHOICES_MAX, EMBED_DESCRIPTION_MAX, Renderer, one_line, split_pages
 
 if TYPE_CHECKING:
-    from bot import CoinhelpBot
+    from coinhelp_discord.bot import CoinhelpBot
 
 COLOUR = discord.Colour.from_rgb(37, 244, 238)
 HISTORY_PAGE = 8

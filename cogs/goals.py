@@ -33,7 +33,7 @@ from coinhelp.ledger import (
 from coinhelp.render import CHOICES_MAX, one_line
 
 if TYPE_CHECKING:
-    from bot import CoinhelpBot
+    from coinhelp_discord.bot import CoinhelpBot
 
 log = logging.getLogger("coinhelp.goals")
 

@@ -23,7 +23,7 @@ from cogs.common import reply, report_error
 from coinhelp.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from bot import CoinhelpBot
+    from coinhelp_discord.bot import CoinhelpBot
 
     Interaction = discord.Interaction[CoinhelpBot]
 else:

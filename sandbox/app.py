@@ -1,9 +1,9 @@
 """``python bot.py --sandbox``: the real bot on the Discord stand-in, with a terminal chat.
 
 `run_sandbox` starts the stand-in, builds the demo server, and starts the bot
-exactly as production does (``bot.create_bot`` with the shipped FAQ, every
-cog, templates and the ledger on a real SQLite file), only pointed at the
-stand-in with its token. A `Session` (session.py) then reads lines, sends
+exactly as production does (``coinhelp_discord.on_standin``: the shipped FAQ,
+every cog, templates and the ledger on a real SQLite file), only pointed at
+the stand-in with its token. A `Session` (session.py) then reads lines, sends
 the interactions Discord's client would send, and shows what the bot answered.
 
 Logging goes to a file in the sandbox's temporary folder; only warnings and
@@ -23,15 +23,14 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-from bot import create_bot
-from coinhelp.db import Database
-from coinhelp.faqdata import load_curated
 from coinhelp.settings import Settings
+from coinhelp_discord.launcher import tune_process
+from coinhelp_discord.on_standin import StartFailed, bot_on_standin
 from sandbox.console import Console
 from sandbox.errors import SandboxError
 from sandbox.session import EXIT_ERROR, Session
 from sandbox.world import DemoWorld
-from standin import ResponseTimeout, StandIn, redirect_discord, restore_discord
+from standin import StandIn, redirect_discord, restore_discord
 
 log = logging.getLogger("coinhelp.sandbox")
 
@@ -57,7 +56,7 @@ async def run_sandbox(settings: Settings, *, db_path: str | None) -> int:
                 return _fail(console, f"no folder for --db {db_path!r}", EXIT_CONFIG)
             async with StandIn() as server, redirected(server):
                 world = DemoWorld.build(server)
-                async with running_bot(settings, server, world, database) as task:
+                async with running_bot(settings, server, database) as task:
                     log.info("sandbox started; database %s", database)
                     session = Session(server, world, task, console)
                     session.banner(database if db_path else None)
@@ -94,48 +93,24 @@ async def redirected(server: StandIn) -> AsyncIterator[None]:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    settings: Settings, server: StandIn, world: DemoWorld, database: Path
+    settings: Settings, server: StandIn, database: Path
 ) -> AsyncIterator[asyncio.Task[None]]:
-    """The bot, built as ``bot.run`` builds it, connected to the stand-in; closed after.
+    """The bot, built as production builds it, connected to the stand-in; closed after.
 
     Yields the task running it, which ends if the bot stops.
     """
-    settings = dataclasses.replace(settings, discord_token=server.token, db_path=database)
-    curated = load_curated(settings.faq_dir)
-    try:
-        db = await Database.open(database)
-    except (sqlite3.Error, OSError) as exc:
-        raise SandboxError(f"cannot open the database {str(database)!r}: {exc}") from None
-    bot = create_bot(settings, db, curated, long_running=True)
-
-    async def run() -> None:
+    settings = dataclasses.replace(settings, db_path=database)
+    async with contextlib.AsyncExitStack() as stack:
         try:
-            await bot.start(server.token)
-        finally:
-            await db.close()
-
-    task = asyncio.create_task(run(), name="coinhelp-sandbox-bot")
-    try:
-        connected = asyncio.create_task(server.wait_until_connected(START_TIMEOUT))
-        await asyncio.wait({task, connected}, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            connected.cancel()
-            problem = task.exception() if not task.cancelled() else None
-            raise SandboxError(f"the bot stopped while starting: {problem!r}")
-        try:
-            connected.result()
-            await server.wait_for(
-                lambda: bot.get_guild(world.guild.id) is not None,
-                START_TIMEOUT,
-                "the bot to see the demo server",
+            running = await stack.enter_async_context(
+                bot_on_standin(server, settings, connect_within=START_TIMEOUT)
             )
-        except ResponseTimeout as exc:
-            raise SandboxError(f"the bot did not connect to the stand-in: {exc}") from None
-        yield task
-    finally:
-        await bot.close()
-        with contextlib.suppress(Exception, asyncio.CancelledError):
-            await task
+        except StartFailed as exc:
+            raise SandboxError(str(exc)) from None
+        except (sqlite3.Error, OSError) as exc:
+            raise SandboxError(f"cannot open the database {str(database)!r}: {exc}") from None
+        tune_process()  # the sandbox runs as long as python bot.py does
+        yield running.task
 
 
 @contextlib.contextmanager

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Server
+from world import Server
 
 
 async def test_faq_shows_the_entry_publicly_with_key_and_date_in_the_footer(server: Server) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import yaml
-from conftest import Server
+from world import Server
 
 from standin import Attachment
 

@@ -6,8 +6,8 @@ import logging
 import re
 
 import pytest
-from conftest import Server, start_bot, stop_bot
 from discord import app_commands
+from world import Server, start_bot, stop_bot
 
 from standin import StandIn
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Server, start_bot, stop_bot
+from world import Server, start_bot, stop_bot
 
 from coinhelp.db import Database
 from coinhelp.ledger import Ledger

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Server
+from world import Server
 
 HOSTILE = [
     " ",
