@@ -24,8 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from jinja2.runtime import Context
 
 from coinhelp.errors import UserError
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+from coinhelp.shipped import TEMPLATES_DIR
 
 # Discord's limits (https://discord.com/developers/docs/resources/message).
 CONTENT_MAX = 2000

@@ -14,9 +14,9 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from coinhelp.errors import ConfigError
+from coinhelp.shipped import CURATED_FAQ_DIR
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_FAQ_DIR = REPO_DIR / "faq"
+DEFAULT_FAQ_DIR = CURATED_FAQ_DIR
 DEFAULT_DB = "coinhelp.db"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 

@@ -16,7 +16,9 @@ REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 30
 
 
-def sandbox(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+def sandbox(
+    tmp_path: Path, script: str, *args: str, python_flags: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     """Run the sandbox in ``tmp_path`` with ``script`` on standard input."""
     env = {
         key: value
@@ -26,7 +28,7 @@ def sandbox(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProc
     # Files the bot sends are saved under the temporary folder: keep them in the test's.
     env.update(TMPDIR=str(tmp_path), NO_COLOR="1")
     return subprocess.run(
-        [sys.executable, str(REPO / "bot.py"), "--sandbox", *args],
+        [sys.executable, *python_flags, str(REPO / "bot.py"), "--sandbox", *args],
         input=script,
         cwd=tmp_path,
         env=env,
@@ -148,3 +150,19 @@ def test_a_kept_database_shows_the_same_server_next_time(tmp_path: Path) -> None
     again = sandbox(tmp_path, "/goal list\n", "--db", "demo.db")
     assert again.returncode == 0, again.stderr
     assert "Party · #1" in again.stdout
+
+
+def test_every_module_is_loaded_once(tmp_path: Path) -> None:
+    """bot.py is only the entry point: nothing imports it again as `bot`, so there
+    is one bot class, one command tree, one of everything."""
+    shown = sandbox(tmp_path, "/coinhelp about\n", python_flags=("-X", "importtime"))
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    modules = [
+        line.rsplit("|", 1)[1].strip()
+        for line in shown.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    ]
+    ours = [name for name in modules if name.split(".")[0] in {"bot", "coinhelp_discord", "cogs"}]
+    assert "coinhelp_discord.bot" in ours and "cogs.common" in ours
+    assert "bot" not in ours
+    assert len(ours) == len(set(ours))
