@@ -60,19 +60,16 @@ PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
 )
-# The ledger's triggers touch many pages per transaction; keeping SQLite's
-# statement journal in memory instead of a temp file saves ~20% per pledge.
-# SQLite copies the write-ahead log into the database file inside the COMMIT
-# that passes wal_autocheckpoint pages: at the default 1,000 that was every
-# other batch of pledges, and half their commit time, paid before anyone was
-# answered. The pledge writer starts `checkpoint()` after answering instead,
-# on its own connection, so the next batch need not wait for it. While
-# pledges keep coming the log is never copied completely, so SQLite cannot
-# start it over; the higher limit makes the writer finish the copy (only the
-# part not copied yet) and restart the log at about 40 MB, and it catches
-# writes that come without pledges. (The file keeps its largest size until the
-# bot stops: trimming it with journal_size_limit cost more than it saved,
-# because the log then grew the file again from the start, every time.)
+# The ledger's triggers touch many pages per transaction: SQLite's statement
+# journal is kept in memory rather than in a temp file. SQLite copies the
+# write-ahead log into the database file inside the COMMIT that passes
+# wal_autocheckpoint pages; at the default (1,000) that was paid by every other
+# batch of pledges before anyone was answered. The pledge writer starts
+# `checkpoint()` after answering instead, on its own connection; the higher
+# limit is the backstop that restarts the log when pledges never pause, and
+# catches writes that come without pledges. The -wal file keeps its largest
+# size until the bot stops (trimming it cost more than it saved). bench/
+# measures the pledge path (README, Performance).
 WRITER_PRAGMAS = ("PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 10000")
 READER_PRAGMAS = (*PRAGMAS[2:], "PRAGMA query_only = ON")
 
@@ -99,7 +96,29 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
 
 
 class Database:
-    """The bot's database. Open with `await Database.open(path)`; close with `close()`."""
+    """The bot's database. Open with `await Database.open(path)`; close with `close()`.
+
+    Five connections to one file, each for one reason:
+
+    - `writer` (aiosqlite): every write transaction but the pledge batches
+      (`write()`), one at a time under the write lock; it also migrates.
+    - `batch_writer` (sqlite3 on a thread of its own): the pledge writer's
+      batches, each run whole on that thread (`transaction()`), under the same
+      lock: one trip to a thread per batch instead of one per statement.
+    - `quick_reader` (sqlite3 on the event loop): the hot index lookups
+      (`fetchall`, `fetchone`, `fetchall_tuples`). They are async like every
+      read, but answer at once without leaving the event loop, because a hop
+      to a thread costs more than such a query: only reads that touch a few
+      rows through an index may use them.
+    - `reader` (aiosqlite): reads that may take long (a consistency check, an
+      export), on its own thread so the bot keeps answering
+      (`fetchall_in_thread`).
+    - `checkpointer` (aiosqlite): copies the write-ahead log into the file
+      (`checkpoint()`) beside the writers, after the pledges are answered.
+
+    WAL lets every reader see each committed transaction without waiting for
+    a writer.
+    """
 
     def __init__(
         self,
@@ -225,8 +244,7 @@ class Database:
 
     async def fetchall_tuples(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         """Like `fetchall`, with rows as plain tuples: for a hot read that builds
-        its own objects from the columns in order (a page of ten ledger rows,
-        read and built: 22 µs instead of 38 with named rows)."""
+        its own objects from the columns in order (cheaper than named rows)."""
         cursor = self._quick_reader.cursor()
         cursor.row_factory = None
         rows: list[tuple[Any, ...]] = cursor.execute(sql, _bound(params)).fetchall()
