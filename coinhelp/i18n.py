@@ -93,7 +93,7 @@ class Catalogs:
         return self._translations.get(language) or self._translations[DEFAULT_LANGUAGE]
 
     def gettext(self, language: str, message: str) -> str:
-        return self.translations(language).ugettext(message)
+        return self.translations(language).gettext(message)
 
 
 def _read(path: Path) -> Translations:

@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from jinja2.runtime import Context
 
 from coinhelp.errors import UserError
+from coinhelp.i18n import Catalogs, current_language, format_number
 from coinhelp.shipped import TEMPLATES_DIR
 
 # Discord's limits (https://discord.com/developers/docs/resources/message).
@@ -83,8 +84,8 @@ def one_line(text: str, limit: int = CHOICE_NAME_MAX) -> str:
 
 
 def number(value: int | float) -> str:
-    """1234567 → '1,234,567'."""
-    return f"{value:,}"
+    """1234567 → '1,234,567', '1.234.567' or '1 234 567': as the current language writes it."""
+    return format_number(value, current_language())
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -97,20 +98,47 @@ def discord_time(value: dt.datetime, style: str = "f") -> str:
     return f"<t:{int(value.timestamp())}:{style}>"
 
 
-class Renderer:
-    """Renders the templates in one directory; templates are compiled once."""
+# How templates are read. Extracting their sentences for translation
+# (scripts/catalogs.py) must read them the same way, or the msgids differ.
+JINJA_OPTIONS: dict[str, bool] = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": False,
+    # {% trans %} blocks: whitespace and line breaks inside fold to one space.
+    "trimmed": True,
+}
 
-    def __init__(self, directory: Path = TEMPLATES_DIR) -> None:
+
+class Renderer:
+    """Renders the templates in one directory; templates are compiled once.
+
+    Every {% trans %} block renders in the current language
+    (coinhelp.i18n.speaking), from `catalogs`.
+    """
+
+    def __init__(self, directory: Path = TEMPLATES_DIR, catalogs: Catalogs | None = None) -> None:
         self.env = Environment(
             loader=FileSystemLoader(directory),
             undefined=StrictUndefined,
             autoescape=False,  # Discord Markdown, not HTML
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=False,
+            trim_blocks=JINJA_OPTIONS["trim_blocks"],
+            lstrip_blocks=JINJA_OPTIONS["lstrip_blocks"],
+            keep_trailing_newline=JINJA_OPTIONS["keep_trailing_newline"],
             # Templates ship with the code: no checking the files on every render.
             auto_reload=False,
+            extensions=["jinja2.ext.i18n"],
         )
+        self.env.policies["ext.i18n.trimmed"] = JINJA_OPTIONS["trimmed"]
+        self.catalogs = catalogs or Catalogs()
+        translations = self.catalogs.translations
+
+        def gettext(message: str) -> str:
+            return translations(current_language()).gettext(message)
+
+        def ngettext(singular: str, plural: str, count: int) -> str:
+            return translations(current_language()).ngettext(singular, plural, count)
+
+        self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters.update(
             clip=clip,
             md=escape_markdown,

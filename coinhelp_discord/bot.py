@@ -16,9 +16,11 @@ from coinhelp.db import Database
 from coinhelp.faqdata import FaqEntry
 from coinhelp.faqstore import FaqStore
 from coinhelp.guildsettings import GuildSettingsStore
+from coinhelp.i18n import Catalogs
 from coinhelp.ledger import Ledger
 from coinhelp.render import Renderer
 from coinhelp.settings import Settings
+from coinhelp_discord.translator import CatalogTranslator
 
 log = logging.getLogger("coinhelp")
 
@@ -58,7 +60,8 @@ class CoinhelpBot(commands.Bot):
         )
         self.settings = settings
         self.db = db
-        self.renderer = renderer or Renderer()
+        self.catalogs = Catalogs()
+        self.renderer = renderer or Renderer(catalogs=self.catalogs)
         self.faq = FaqStore(db, curated)
         self.ledger = Ledger(db)
         self.guild_settings = GuildSettingsStore(db)
@@ -72,6 +75,7 @@ class CoinhelpBot(commands.Bot):
         self.add_dynamic_items(PageButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        await self.tree.set_translator(CatalogTranslator(self.catalogs))
         await self.sync_commands_if_changed()
         assert self.application_id is not None  # set by login()
         log.info(
@@ -86,8 +90,15 @@ class CoinhelpBot(commands.Bot):
 
         The fingerprint of what was last synced for this application is kept in
         the database, so a restart with the same commands makes no sync call.
+        It covers the payload as sent, translations included: a changed
+        translation syncs once.
         """
-        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        translator = self.tree.translator
+        assert translator is not None  # set in setup_hook
+        payload = [
+            await command.get_translated_payload(self.tree, translator)
+            for command in self.tree.get_commands()
+        ]
         fingerprint = hashlib.sha256(
             json.dumps(payload, sort_keys=True, default=str).encode()
         ).hexdigest()
