@@ -32,9 +32,9 @@ from coinhelp.db import Database
 from coinhelp.errors import ConfigError
 from coinhelp.faqdata import FaqEntry, load_curated
 from coinhelp.faqstore import FaqStore
+from coinhelp.goals.ledger import Ledger
+from coinhelp.goals.prices import default_price_table
 from coinhelp.guildsettings import GuildSettingsStore
-from coinhelp.ledger import Ledger
-from coinhelp.prices import default_price_table
 from coinhelp.render import Renderer
 from coinhelp.settings import Settings, load_settings
 

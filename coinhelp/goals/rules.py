@@ -26,7 +26,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from numbers import Integral, Real
 
 from coinhelp.errors import InvalidInput
-from coinhelp.prices import Estimate, PriceTable, default_price_table
+from coinhelp.goals.prices import Estimate, PriceTable, default_price_table
 
 PLEDGE_MIN = 1
 PLEDGE_MAX = 1_000_000

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from coinhelp import goals as rules
 from coinhelp.errors import ConfigError, InvalidInput
-from coinhelp.prices import default_price_table, load_price_table, parse_price_table
+from coinhelp.goals import rules
+from coinhelp.goals.prices import default_price_table, load_price_table, parse_price_table
 
 NOW = dt.datetime(2026, 5, 13, 12, 0, tzinfo=dt.UTC)
 
