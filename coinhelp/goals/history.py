@@ -15,7 +15,7 @@ import io
 from coinhelp.db import Database
 from coinhelp.errors import NotFound
 from coinhelp.goals.rows import GOAL_WITH_TOTALS, LEDGER_ROWS, goal_from_row, ledger_row
-from coinhelp.goals.store import GOAL_NOT_FOUND, GoalRef, GoalStore
+from coinhelp.goals.store import GoalRef, GoalStore
 from coinhelp.goals.values import Goal, LedgerRow, Page
 
 CSV_COLUMNS = (
@@ -83,7 +83,7 @@ class History:
                 (member_id, goal_id, guild_id),
             )
         if found is None:
-            raise NotFound(GOAL_NOT_FOUND)
+            raise NotFound("goals.not_found")
         # Two statements, not "? IS NULL OR": each gets its own index.
         select = LEDGER_ROWS + " WHERE l.goal_id = ?"
         page = " ORDER BY l.entry_id DESC LIMIT ? OFFSET ?"

@@ -34,7 +34,7 @@ from coinhelp.db import Database
 from coinhelp.errors import Conflict, NotFound, UserError
 from coinhelp.goals import rules
 from coinhelp.goals.rows import goal_from_row, read_time, stored_time
-from coinhelp.goals.store import GOAL_NOT_FOUND, GoalRef, GoalStore, spelled_id
+from coinhelp.goals.store import GoalRef, GoalStore, spelled_id
 from coinhelp.goals.values import Goal, Pledge
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,6 @@ MAX_BATCH = 500
 """Most pledges committed in one transaction."""
 GATHER_TURNS = 8
 """Most turns of the event loop a batch waits for pledges made in the same moment."""
-
-INTERACTION_REUSED = "That interaction was already used for something else."
-SHUTTING_DOWN = "coinhelp is restarting. Please pledge again in a minute."
 
 # Everything the pledge writer reads for a batch, in one statement and one row
 # of JSON: each goal of the batch with its total and the milestones already
@@ -170,15 +167,15 @@ class _Batch:
     def take(self, request: _PledgeRequest) -> Pledge | UserError:
         state = self.states.get(request.goal_id)
         if state is None or state.goal.guild_id != request.guild_id:
-            return NotFound(GOAL_NOT_FOUND)
+            return NotFound("goals.not_found")
         goal = state.goal
         original = self.prior.get(request.interaction_id)
         if original is not None:
             return self._duplicate(request, original, state)
         if goal.closed:
-            return Conflict(f"Goal #{goal.id} is closed and takes no more pledges.")
+            return Conflict("goals.closed", goal_id=goal.id)
         if goal.deadline is not None and goal.deadline <= self.now:
-            return Conflict(f"Goal #{goal.id} reached its deadline and takes no more pledges.")
+            return Conflict("goals.past_deadline", goal_id=goal.id)
 
         entry_id = self.next_entry_id
         self.next_entry_id += 1
@@ -239,7 +236,7 @@ class _Batch:
             and original.coins == request.coins
         )
         if not same:
-            return Conflict(INTERACTION_REUSED)
+            return Conflict("goals.interaction_reused")
         return Pledge(
             entry_id=original.entry_id,
             goal=state.goal,
@@ -310,7 +307,7 @@ class PledgeWriter:
         if self._writer is None and not self._stopped:
             raise RuntimeError("Ledger.start() was not called")
         if not self._accepting:
-            raise Conflict(SHUTTING_DOWN)
+            raise Conflict("goals.restarting")
         future: asyncio.Future[Pledge] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(
             _PledgeRequest(guild_id, goal_id, member_id, coins, interaction_id, future)

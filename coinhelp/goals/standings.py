@@ -13,7 +13,7 @@ from coinhelp.clock import Clock, utc_now
 from coinhelp.db import Database
 from coinhelp.errors import InvalidInput, NotFound
 from coinhelp.goals import rules
-from coinhelp.goals.store import GOAL_NOT_FOUND, GoalStore
+from coinhelp.goals.store import GoalStore
 from coinhelp.goals.values import SERVER_SCOPE, Board, LeaderRow, Page, Period
 
 
@@ -40,7 +40,7 @@ class Standings:
             return rules.month_key(self._clock())
         if period == "week":
             return rules.week_key(self._clock())
-        raise InvalidInput("The period must be all, month or week.")
+        raise InvalidInput("goals.bad_period")
 
     async def board(
         self,
@@ -93,7 +93,7 @@ class Standings:
                 (key, goal_id, guild_id),
             )
             if row is None:
-                raise NotFound(GOAL_NOT_FOUND)
+                raise NotFound("goals.not_found")
             total = row[0]
         rows = await self._db.fetchall(
             "SELECT member_id, coins FROM member_totals"

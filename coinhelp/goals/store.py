@@ -45,8 +45,6 @@ from coinhelp.goals.values import (
 
 log = logging.getLogger(__name__)
 
-GOAL_NOT_FOUND = "There is no such goal in this server. Pick one from the list as you type."
-
 GoalRef = str | int
 """A goal as a member names it: its id (12, "12", "#12") or its name."""
 
@@ -64,7 +62,7 @@ def spelled_id(ref: GoalRef) -> int | None:
         return None
     goal_id = int(match.group(1))
     if not 1 <= goal_id <= SQLITE_INT_MAX:
-        raise NotFound(GOAL_NOT_FOUND)
+        raise NotFound("goals.not_found")
     return goal_id
 
 
@@ -119,10 +117,7 @@ class GoalStore:
                 (guild_id, key),
             )
             if clash is not None:
-                raise Conflict(
-                    f"An open goal with that name already exists (#{clash[0]}). "
-                    "Pick another name, or close that goal first."
-                )
+                raise Conflict("goals.name_taken", goal_id=clash[0])
             cursor = await conn.execute(
                 "INSERT INTO goals (guild_id, name, name_key, target, deadline, creator,"
                 " description, channel_id, created_by, created_at)"
@@ -163,7 +158,7 @@ class GoalStore:
         where, values = _where(guild_id, ref)
         row = await self._db.fetchone("SELECT g.* FROM goals AS g" + where, values)
         if row is None:
-            raise NotFound(GOAL_NOT_FOUND)
+            raise NotFound("goals.not_found")
         return goal_from_row(row)
 
     async def resolve(self, guild_id: int, ref: GoalRef) -> int:
@@ -220,7 +215,7 @@ class GoalStore:
         where, values = _where(guild_id, ref)
         row = await self._db.fetchone(GOAL_WITH_TOTALS + where, values)
         if row is None:
-            raise NotFound(GOAL_NOT_FOUND)
+            raise NotFound("goals.not_found")
         return progress_from_row(row)
 
     # -- closing --
@@ -242,10 +237,10 @@ class GoalStore:
             now = self._clock()
             row = await first_row(conn, "SELECT g.* FROM goals AS g" + where, values)
             if row is None:
-                raise NotFound(GOAL_NOT_FOUND)
+                raise NotFound("goals.not_found")
             goal_id = row["goal_id"]
             if row["closed_at"] is not None:
-                raise Conflict(f"Goal #{goal_id} is already closed.")
+                raise Conflict("goals.already_closed", goal_id=goal_id)
             summary = await _close(conn, goal_id, now, closed_by, reason)
         log.info("guild %s: goal %s closed (%s)", guild_id, goal_id, reason)
         return summary

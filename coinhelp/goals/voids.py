@@ -17,7 +17,6 @@ from coinhelp.clock import Clock, utc_now
 from coinhelp.db import Database
 from coinhelp.errors import Conflict, NotFound
 from coinhelp.goals import rules
-from coinhelp.goals.pledges import INTERACTION_REUSED
 from coinhelp.goals.rows import (
     GOAL_WITH_TOTALS,
     LEDGER_ROWS,
@@ -64,7 +63,7 @@ class VoidWriter:
                 and prior["guild_id"] == guild_id
                 and prior["voids"] == entry_id
             ):
-                raise Conflict(INTERACTION_REUSED)
+                raise Conflict("goals.interaction_reused")
             row = None
             if 0 < entry_id <= SQLITE_INT_MAX:
                 row = await first_row(
@@ -73,16 +72,14 @@ class VoidWriter:
                     (entry_id, guild_id),
                 )
             if row is None:
-                raise NotFound(f"There is no ledger entry #{entry_id} in this server.")
+                raise NotFound("goals.entry_not_found", entry_id=entry_id)
             target = ledger_row(row)
             if prior is None:
                 if target.kind == "void":
-                    raise Conflict(
-                        f"Entry #{entry_id} is itself a void, and a void cannot be voided."
-                    )
+                    raise Conflict("goals.void_of_void", entry_id=entry_id)
                 if target.voided_by is not None:
                     raise Conflict(
-                        f"Entry #{entry_id} was already voided by entry #{target.voided_by}."
+                        "goals.already_voided", entry_id=entry_id, void_id=target.voided_by
                     )
                 cursor = await conn.execute(
                     "INSERT INTO ledger (guild_id, goal_id, member_id, kind, coins, month, week,"

@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 
 from coinhelp.db import Database
-from coinhelp.errors import Conflict, InvalidInput, NotFound
+from coinhelp.errors import Conflict, InvalidInput, NotFound, UserError
 from coinhelp.goals import pledges as pledges_module
 from coinhelp.goals.ledger import Ledger
-from coinhelp.goals.store import GOAL_NOT_FOUND
 from coinhelp.goals.values import (
     CLOSED_BY_DEADLINE,
     CLOSED_BY_MODERATOR,
@@ -28,6 +27,7 @@ from coinhelp.goals.values import (
     Pledge,
 )
 from coinhelp.guildsettings import GuildSettingsStore
+from coinhelp.render import Renderer
 
 GUILD = 111
 OTHER_GUILD = 222
@@ -47,6 +47,13 @@ class Clock:
 
 
 _interactions = itertools.count(10_000)
+_renderer = Renderer()
+
+
+def said(error: BaseException) -> str:
+    """What the member reads for a UserError."""
+    assert isinstance(error, UserError), error
+    return _renderer.error(error)
 
 
 def iid() -> int:
@@ -145,7 +152,7 @@ async def test_unknown_goals_are_not_found(ledger: Ledger, ref: str) -> None:
     await make_goal(ledger)
     with pytest.raises(NotFound) as caught:
         await ledger.goals.lookup(GUILD, ref)
-    assert caught.value.message == GOAL_NOT_FOUND
+    assert caught.value.key == "goals.not_found"
 
 
 async def test_another_servers_goal_looks_exactly_like_an_unknown_one(ledger: Ledger) -> None:
@@ -164,8 +171,8 @@ async def test_another_servers_goal_looks_exactly_like_an_unknown_one(ledger: Le
     ):
         with pytest.raises(NotFound) as caught:
             await call
-        errors.append(caught.value.message)
-    assert set(errors) == {GOAL_NOT_FOUND}
+        errors.append(caught.value.key)
+    assert set(errors) == {"goals.not_found"}
     assert await ledger.goals.search(GUILD, "") == []
     assert await ledger.goals.listing(GUILD, include_closed=True) == []
     assert (await ledger.goals.progress(OTHER_GUILD, theirs.id)).total == 0
@@ -201,15 +208,17 @@ async def test_bad_goal_values_are_refused_and_nothing_is_written(
         "description": None,
     }
     values[field] = value
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(InvalidInput) as caught:
         await ledger.goals.create(GUILD, channel_id=CHANNEL, created_by=MOD, **values)
+    assert message in said(caught.value)
     assert await ledger.goals.listing(GUILD, include_closed=True) == []
 
 
 async def test_open_goal_names_are_unique_per_server_ignoring_case(ledger: Ledger) -> None:
     first = await make_goal(ledger, "Birthday LIVE")
-    with pytest.raises(Conflict, match=f"#{first.id}"):
+    with pytest.raises(Conflict) as caught:
         await make_goal(ledger, "birthday   live")
+    assert f"#{first.id}" in said(caught.value)
     await make_goal(ledger, "Birthday LIVE", guild=OTHER_GUILD)  # another server: fine
     await ledger.goals.close(GUILD, first.id, closed_by=MOD)
     second = await make_goal(ledger, "BIRTHDAY LIVE")  # closed goals free their name
@@ -284,14 +293,14 @@ async def test_pledge_limits_are_inclusive(ledger: Ledger) -> None:
 
 
 async def test_unknown_goal_id_is_not_found(ledger: Ledger) -> None:
-    with pytest.raises(NotFound, match="no such goal"):
+    with pytest.raises(NotFound, match=r"goals\.not_found"):
         await ledger.pledges.contribute(GUILD, 12345, member_id=1, coins=5, interaction_id=iid())
 
 
 async def test_closed_goals_take_no_pledges(ledger: Ledger) -> None:
     goal = await make_goal(ledger)
     await ledger.goals.close(GUILD, goal.id, closed_by=MOD)
-    with pytest.raises(Conflict, match="closed"):
+    with pytest.raises(Conflict, match=r"goals\.closed"):
         await pledge(ledger, goal, member=1, coins=5)
 
 
@@ -301,7 +310,7 @@ async def test_goals_past_their_deadline_take_no_pledges_before_they_are_closed(
     goal = await make_goal(ledger, deadline=clock.now + dt.timedelta(hours=1))
     await pledge(ledger, goal, member=1, coins=5)
     clock.advance(hours=1)
-    with pytest.raises(Conflict, match="deadline"):
+    with pytest.raises(Conflict, match=r"goals\.past_deadline"):
         await pledge(ledger, goal, member=1, coins=5)
 
 
@@ -319,7 +328,7 @@ async def test_a_repeated_interaction_counts_once(ledger: Ledger) -> None:
     assert again.milestones_crossed == () and again.total == 60
     assert (await ledger.goals.progress(GUILD, goal.id)).total == 60
     # The same id for something else is refused, not counted.
-    with pytest.raises(Conflict, match="already used"):
+    with pytest.raises(Conflict, match=r"goals\.interaction_reused"):
         await ledger.pledges.contribute(
             GUILD, goal.id, member_id=2, coins=60, interaction_id=interaction
         )
@@ -500,7 +509,7 @@ async def test_stop_commits_queued_pledges_then_refuses_new_ones(
     await ledger.stop()
     assert all(task.done() for task in pending)
     assert (await ledger.goals.progress(GUILD, goal.id)).total == 250
-    with pytest.raises(Conflict, match="restarting"):
+    with pytest.raises(Conflict, match=r"goals\.restarting"):
         await pledge(ledger, goal, member=1, coins=5)
 
 
@@ -556,10 +565,11 @@ async def test_void_refusals(ledger: Ledger) -> None:
         (2**70, NotFound, "no ledger entry"),
     ]
     for entry_id, error, message in cases:
-        with pytest.raises(error, match=message):
+        with pytest.raises(error) as caught:
             await ledger.voids.cancel(
                 GUILD, entry_id, reason="again", moderator_id=MOD, interaction_id=iid()
             )
+        assert message in said(caught.value)
     with pytest.raises(InvalidInput):
         await ledger.voids.cancel(
             GUILD, entry.entry_id, reason=" ", moderator_id=MOD, interaction_id=iid()
@@ -579,7 +589,7 @@ async def test_a_repeated_void_interaction_returns_the_original(ledger: Ledger) 
         GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=interaction
     )
     assert again.duplicate and again.entry_id == first.entry_id and again.total == 0
-    with pytest.raises(Conflict, match="already used"):
+    with pytest.raises(Conflict, match=r"goals\.interaction_reused"):
         await ledger.pledges.contribute(
             GUILD, goal.id, member_id=1, coins=5, interaction_id=interaction
         )
@@ -808,7 +818,7 @@ async def test_closing_gives_a_summary_and_closes_once(ledger: Ledger, clock: Cl
     assert summary.goal.closed and summary.goal.closed_reason == CLOSED_BY_MODERATOR
     assert summary.goal.closed_by == MOD and summary.goal.closed_at == clock.now
     assert summary.remaining == 340 and not summary.completed
-    with pytest.raises(Conflict, match="already closed"):
+    with pytest.raises(Conflict, match=r"goals\.already_closed"):
         await ledger.goals.close(GUILD, goal.id, closed_by=MOD)
     with pytest.raises(ValueError):
         await ledger.goals.close(GUILD, goal.id, closed_by=MOD, reason="bored")  # type: ignore[arg-type]
