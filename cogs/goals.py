@@ -80,7 +80,7 @@ class Goals(commands.GroupCog, group_name="goal"):
         )
         return [
             app_commands.Choice(
-                name=one_line(f"{goal.name} · #{goal.id}{' (closed)' if goal.closed else ''}"),
+                name=one_line(self.bot.renderer.text("goals/choice.j2", goal=goal)),
                 value=str(goal.id),
             )
             for goal in goals
@@ -327,7 +327,7 @@ class Goals(commands.GroupCog, group_name="goal"):
         found, text = await self.bot.ledger.history.export_csv(interaction.guild_id or 0, goal)
         # A byte-order mark makes spreadsheet programs read the file as UTF-8.
         file = attachment(interaction, text.encode("utf-8-sig"), f"coinhelp-goal-{found.id}.csv")
-        await reply(interaction, f"The ledger of goal #{found.id}, voids included.", file=file)
+        await reply(interaction, self.bot.renderer.text("goals/exported.j2", goal=found), file=file)
 
     # -- deadlines -------------------------------------------------------------
 

@@ -273,21 +273,20 @@ def _money(amount: Decimal, *, whole: bool, rounding: str) -> str:
     return f"${amount:,.2f}"
 
 
-def estimate_text(coins: int, table: PriceTable | None = None) -> str:
-    """'about $681–$686' for 44,999 coins: whole dollars from $100 up, else cents."""
+def dollar_range(coins: int, table: PriceTable | None = None) -> tuple[str, str]:
+    """('$681', '$686') for 44,999 coins: whole dollars from $100 up, else cents.
+
+    The two ends are equal when the estimate is exact. The words around them
+    are the macro `estimate` in templates/goals/_macros.j2.
+    """
     estimate = usd_estimate(coins, table)
     whole = estimate.low >= 100
     low = _money(estimate.low, whole=whole, rounding=ROUND_FLOOR)
     high = _money(estimate.high, whole=whole, rounding=ROUND_CEILING)
-    return f"about {low}" if low == high else f"about {low}–{high}"
+    return low, high
 
 
-def estimate_note(table: PriceTable | None = None) -> str:
-    """The caveat shown with every estimate, built from the table itself."""
-    table = table or default_price_table()
-    smallest, largest = table.packages[0], table.packages[-1]
-    return (
-        f"Estimate from {table.region} prices ({smallest.coins:,} coins for "
-        f"${smallest.price} up to {largest.coins:,} coins for ${largest.price}); "
-        "prices vary by region and change, so check the price at checkout."
-    )
+def price_table() -> PriceTable:
+    """The table every estimate uses; the estimate note quotes it
+    (macro `estimate_note` in templates/goals/_macros.j2)."""
+    return default_price_table()
