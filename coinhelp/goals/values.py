@@ -106,7 +106,7 @@ class LedgerRow(NamedTuple):
     `voids` is the entry a void cancels; `voided_by` the void that cancelled
     a contribution (None while it counts). A named tuple rather than a frozen
     dataclass: a page of history builds ten, and a tuple is cheaper to build
-    (bench/ times the history pages).
+    (bench/commands.py times /goal history).
     """
 
     entry_id: int

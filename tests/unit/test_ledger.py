@@ -22,6 +22,7 @@ from coinhelp.goals.values import (
     CLOSED_BY_DEADLINE,
     CLOSED_BY_MODERATOR,
     Goal,
+    LeaderRow,
     LedgerRow,
     Page,
     Pledge,
@@ -241,6 +242,56 @@ async def test_search_puts_the_id_then_prefixes_then_substrings_open_first(
     assert len(await ledger.goals.search(GUILD, "")) == 4
     assert await ledger.goals.search(GUILD, "zzz") == []
     assert len(await ledger.goals.search(GUILD, "", limit=2)) == 2
+
+
+async def test_goal_commands_take_the_goal_as_typed(ledger: Ledger, clock: Clock) -> None:
+    """Each goal command is one call with the reference a member typed: an id
+    or a name, found (or NotFound) by the call itself."""
+    goal = await make_goal(ledger, "Birthday LIVE", target=100)
+    for ref in (goal.id, str(goal.id), f"#{goal.id}", "birthday live"):
+        assert await ledger.goals.resolve(GUILD, ref) == goal.id
+        assert (await ledger.goals.progress(GUILD, ref)).goal == goal
+    pledged = await ledger.pledges.contribute(
+        GUILD, "BIRTHDAY live", member_id=1, coins=30, interaction_id=iid()
+    )
+    assert pledged.goal == goal and pledged.total == 30
+    board = await ledger.standings.board(GUILD, goal.id, "all", member_id=1)
+    assert board.goal == goal and board.mine == LeaderRow(rank=1, member_id=1, coins=30)
+    assert [row.member_id for row in board.page.items] == [1]
+    server = await ledger.standings.board(GUILD, None, "week", member_id=2)
+    assert server.goal is None and server.mine is None and server.page.total == 1
+    found, text = await ledger.history.export_csv(GUILD, "birthday live")
+    assert found == goal and text.count("\r\n") == 2
+    summary = await ledger.goals.close(GUILD, "Birthday LIVE", closed_by=MOD)
+    assert summary.goal.id == goal.id and summary.total == 30
+    for call in (
+        ledger.goals.resolve(GUILD, "nope"),
+        ledger.goals.resolve(GUILD, "0"),
+        ledger.goals.progress(GUILD, "nope"),
+        ledger.pledges.contribute(GUILD, "nope", member_id=1, coins=5, interaction_id=iid()),
+        ledger.standings.board(GUILD, 404, "all", member_id=1),
+        ledger.history.export_csv(GUILD, "nope"),
+        ledger.goals.close(GUILD, "nope", closed_by=MOD),
+    ):
+        with pytest.raises(NotFound, match=r"goals\.not_found"):
+            await call
+
+
+async def test_a_deadline_is_read_with_the_ledgers_own_clock(ledger: Ledger, clock: Clock) -> None:
+    # The ledger's clock says 13 May 2026, whatever the wall clock says.
+    goal = await make_goal(ledger, "Soon", deadline=None)
+    ahead = await ledger.goals.create(
+        GUILD,
+        name="Tomorrow",
+        target=10,
+        deadline="2026-05-14",
+        creator=None,
+        description=None,
+        channel_id=CHANNEL,
+        created_by=MOD,
+    )
+    assert ahead.deadline == dt.datetime(2026, 5, 14, 23, 59, 59, tzinfo=dt.UTC)
+    assert ahead.created_at == clock.now and goal.deadline is None
 
 
 async def test_goal_list_shows_open_goals_soonest_deadline_first(
