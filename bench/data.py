@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from coinhelp import goals as rules
 from coinhelp.db import Database
-from coinhelp.ledger import Ledger
+from coinhelp.goals import rules
+from coinhelp.goals.audit import Audit
 
 FORMAT_VERSION = 2
 """Bumped when the generated shape changes, so stale cached files are not reused."""
@@ -291,10 +291,10 @@ async def _migrate(path: Path) -> None:
 
 
 async def check(path: Path) -> list[str]:
-    """`Ledger.check_consistency` on the file: empty when every total is right."""
+    """`Audit.check_consistency` on the file: empty when every total is right."""
     db = await Database.open(path)
     try:
-        return await Ledger(db).check_consistency()
+        return await Audit(db).check_consistency()
     finally:
         await db.close()
 

@@ -5,7 +5,7 @@ another on the same database file, in every round:
 
 * bot: `/goal contribute` through the stand-in, `concurrency` in flight;
   counted when the stand-in has the bot's answer (sent after the commit);
-* ledger: `Ledger.contribute` in this process, `concurrency` callers (group
+* ledger: `Ledger.pledges.contribute` in this process, `concurrency` callers (group
   commit: one transaction per batch of waiting pledges);
 * ledger, one caller: the same, one pledge at a time (one transaction each);
 * raw: plain `sqlite3` with the bot's PRAGMAs (WAL, synchronous=FULL), the
@@ -34,9 +34,9 @@ from bench.data import COINS
 from bench.stats import Samples, run_load
 from bench.workload import expect, settle
 from bench.world import World
-from coinhelp import goals as rules
 from coinhelp.db import PRAGMAS, Database
-from coinhelp.ledger import Ledger
+from coinhelp.goals import rules
+from coinhelp.goals.ledger import Ledger
 
 _ENTRY = re.compile(r"Entry #(\d+)")
 _RAW_INSERT = (
@@ -191,14 +191,14 @@ async def _through_ledger(
 
             async def call(index: int) -> None:
                 row = rows[index]
-                pledge = await ledger.contribute(
+                pledge = await ledger.pledges.contribute(
                     row.guild_id,
                     row.goal_id,
                     member_id=row.member_id,
                     coins=row.coins,
                     interaction_id=ids[index],
                 )
-                expect(not pledge.duplicate, "Ledger.contribute", repr(pledge))
+                expect(not pledge.duplicate, "PledgeWriter.contribute", repr(pledge))
 
             samples = await run_load(call, len(rows), concurrency)
     finally:

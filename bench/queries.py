@@ -20,7 +20,7 @@ from bench.data import DataSpec
 from bench.stats import Summary
 from bench.workload import settle
 from coinhelp.db import Database
-from coinhelp.ledger import Ledger
+from coinhelp.goals.ledger import Ledger
 
 QUERIES = (
     ("leaderboard_goal", "leaderboard, one goal (top 10)"),
@@ -74,23 +74,23 @@ async def measure_queries(path: Path, spec: DataSpec, calls: int) -> QueryResult
 
         async def leaderboard_goal(number: int) -> object:
             guild, goal, _ = pick(number)
-            return await ledger.leaderboard(guild, goal, "all", limit=10)
+            return await ledger.standings.leaderboard(guild, goal, "all", limit=10)
 
         async def leaderboard_server(number: int) -> object:
             guild, _, _ = pick(number)
-            return await ledger.leaderboard(guild, None, "all", limit=10)
+            return await ledger.standings.leaderboard(guild, None, "all", limit=10)
 
         async def goal_total(number: int) -> object:
             guild, goal, _ = pick(number)
-            return await ledger.progress(guild, goal)
+            return await ledger.goals.progress(guild, goal)
 
         async def rank_goal(number: int) -> object:
             guild, goal, member = pick(number)
-            return await ledger.rank(guild, goal, "all", member)
+            return await ledger.standings.rank(guild, goal, "all", member)
 
         async def rank_server(number: int) -> object:
             guild, _, member = pick(number)
-            return await ledger.rank(guild, None, "all", member)
+            return await ledger.standings.rank(guild, None, "all", member)
 
         calls_by_key: dict[str, Callable[[int], Awaitable[object]]] = {
             "leaderboard_goal": leaderboard_goal,

@@ -1,7 +1,8 @@
 """/goal: pooled gifting goals on the append-only ledger.
 
-Discord side only: options are parsed here, every rule lives in
-coinhelp.ledger and coinhelp.goals. Milestones and summaries are announced
+Discord side only: options are parsed here, every rule lives in the
+coinhelp.goals package; each command makes one call into it, with the goal
+as the member typed it. Milestones and summaries are announced
 after the pledge is committed; a failed announcement is logged and never
 undoes a pledge.
 """
@@ -19,16 +20,15 @@ from discord.ext import commands
 
 from cogs.common import Interaction, attachment, embed_from, moderator_only, reply
 from cogs.views import state_fields
-from coinhelp import goals as rules
 from coinhelp.errors import InvalidInput
-from coinhelp.ledger import (
+from coinhelp.goals import rules
+from coinhelp.goals.values import (
     CLOSED_BY_MODERATOR,
     PERIODS,
     SERVER_SCOPE,
     Goal,
     GoalSummary,
     Period,
-    utc_now,
 )
 from coinhelp.render import CHOICES_MAX, one_line
 
@@ -75,12 +75,12 @@ class Goals(commands.GroupCog, group_name="goal"):
     async def goal_autocomplete(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        goals = await self.bot.ledger.search_goals(
+        goals = await self.bot.ledger.goals.search(
             interaction.guild_id or 0, current, limit=CHOICES_MAX
         )
         return [
             app_commands.Choice(
-                name=one_line(f"{goal.name} · #{goal.id}{' (closed)' if goal.closed else ''}"),
+                name=one_line(self.bot.renderer.text("goals/choice.j2", goal=goal)),
                 value=str(goal.id),
             )
             for goal in goals
@@ -130,21 +130,19 @@ class Goals(commands.GroupCog, group_name="goal"):
         description: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
         """Open a gifting goal for this server (moderators)."""
-        when = rules.parse_deadline(deadline, utc_now()) if deadline else None
-        goal = await self.bot.ledger.create_goal(
+        goal = await self.bot.ledger.goals.create(
             interaction.guild_id or 0,
             name=name,
             target=target,
-            deadline=when,
+            deadline=deadline,
             creator=creator,
             description=description,
             channel_id=interaction.channel_id or 0,
             created_by=interaction.user.id,
         )
         self._deadline_wake.set()
-        progress = await self.bot.ledger.progress(goal.guild_id, goal.id)
         await interaction.response.send_message(
-            embed=self.embed("goals/created.j2", progress=progress, rules=rules)
+            embed=self.embed("goals/created.j2", goal=goal, rules=rules)
         )
 
     @app_commands.command(name="list")
@@ -155,7 +153,7 @@ class Goals(commands.GroupCog, group_name="goal"):
     async def goal_list_page(
         self, interaction: Interaction, state: str, index: int
     ) -> tuple[discord.Embed, int]:
-        goals = await self.bot.ledger.goals(interaction.guild_id or 0)
+        goals = await self.bot.ledger.goals.listing(interaction.guild_id or 0)
         pages = max(1, -(-len(goals) // PAGE_SIZE))
         shown = goals[index * PAGE_SIZE : (index + 1) * PAGE_SIZE]
         return self.embed("goals/list.j2", goals=shown, page=index, pages=pages, rules=rules), pages
@@ -164,9 +162,7 @@ class Goals(commands.GroupCog, group_name="goal"):
     @app_commands.autocomplete(goal=goal_autocomplete)
     async def show(self, interaction: Interaction, goal: app_commands.Range[str, 1, 100]) -> None:
         """A goal's progress: total, target, contributors, deadline, dollar estimate."""
-        guild_id = interaction.guild_id or 0
-        goal_id = await self.bot.ledger.goal_id(guild_id, goal)
-        progress = await self.bot.ledger.progress(guild_id, goal_id)
+        progress = await self.bot.ledger.goals.progress(interaction.guild_id or 0, goal)
         await interaction.response.send_message(
             embed=self.embed("goals/show.j2", progress=progress, rules=rules)
         )
@@ -181,10 +177,9 @@ class Goals(commands.GroupCog, group_name="goal"):
         coins: app_commands.Range[int, rules.PLEDGE_MIN, rules.PLEDGE_MAX],
     ) -> None:
         """Pledge coins toward a goal."""
-        guild_id = interaction.guild_id or 0
-        pledge = await self.bot.ledger.contribute(
-            guild_id,
-            await self.bot.ledger.goal_id(guild_id, goal),
+        pledge = await self.bot.ledger.pledges.contribute(
+            interaction.guild_id or 0,
+            goal,
             member_id=interaction.user.id,
             coins=coins,
             interaction_id=interaction.id,
@@ -214,7 +209,7 @@ class Goals(commands.GroupCog, group_name="goal"):
     ) -> None:
         """Top contributors, 10 a page, and your own rank."""
         guild_id = interaction.guild_id or 0
-        scope = await self.bot.ledger.goal_id(guild_id, goal) if goal else SERVER_SCOPE
+        scope = await self.bot.ledger.goals.resolve(guild_id, goal) if goal else SERVER_SCOPE
         await self.board.start(interaction, f"{scope}.{PERIODS.index(period)}")
 
     async def board_page(
@@ -224,25 +219,26 @@ class Goals(commands.GroupCog, group_name="goal"):
         goal_id, period_index = state_fields(state, 2)
         if period_index >= len(PERIODS):
             raise InvalidInput("common.out_of_date")
-        guild_id, period = interaction.guild_id or 0, PERIODS[period_index]
-        ledger = self.bot.ledger
-        found = await ledger.goal(guild_id, goal_id) if goal_id != SERVER_SCOPE else None
-        scope = found.id if found else None
-        mine = await ledger.rank(guild_id, scope, period, interaction.user.id)
-        page = await ledger.leaderboard(
-            guild_id, scope, period, offset=index * PAGE_SIZE, limit=PAGE_SIZE
+        board = await self.bot.ledger.standings.board(
+            interaction.guild_id or 0,
+            goal_id if goal_id != SERVER_SCOPE else None,
+            PERIODS[period_index],
+            member_id=interaction.user.id,
+            offset=index * PAGE_SIZE,
+            limit=PAGE_SIZE,
         )
+        pages = board.page.pages(PAGE_SIZE)
         embed = self.embed(
             "goals/leaderboard.j2",
-            goal=found,
-            period=period,
-            page=page,
+            goal=board.goal,
+            period=board.period,
+            page=board.page,
             index=index,
-            pages=page.pages(PAGE_SIZE),
-            mine=mine,
+            pages=pages,
+            mine=board.mine,
             member_id=interaction.user.id,
         )
-        return embed, page.pages(PAGE_SIZE)
+        return embed, pages
 
     @app_commands.command(name="history")
     @app_commands.autocomplete(goal=goal_autocomplete)
@@ -254,7 +250,7 @@ class Goals(commands.GroupCog, group_name="goal"):
         member: discord.User | None = None,
     ) -> None:
         """A goal's ledger rows with their entry ids."""
-        goal_id = await self.bot.ledger.goal_id(interaction.guild_id or 0, goal)
+        goal_id = await self.bot.ledger.goals.resolve(interaction.guild_id or 0, goal)
         await self.ledger_rows.start(interaction, f"{goal_id}.{member.id if member else 0}")
 
     async def ledger_rows_page(
@@ -262,10 +258,13 @@ class Goals(commands.GroupCog, group_name="goal"):
     ) -> tuple[discord.Embed, int]:
         """State: goal id and member id (0: every member)."""
         goal_id, member = state_fields(state, 2)
-        guild_id = interaction.guild_id or 0
         member_id = member or None
-        found, page = await self.bot.ledger.history(
-            guild_id, goal_id, member_id=member_id, offset=index * PAGE_SIZE, limit=PAGE_SIZE
+        found, page = await self.bot.ledger.history.page(
+            interaction.guild_id or 0,
+            goal_id,
+            member_id=member_id,
+            offset=index * PAGE_SIZE,
+            limit=PAGE_SIZE,
         )
         embed = self.embed(
             "goals/history.j2",
@@ -291,7 +290,7 @@ class Goals(commands.GroupCog, group_name="goal"):
         reason: app_commands.Range[str, 1, 200],
     ) -> None:
         """Cancel a contribution by appending a void row (moderators)."""
-        void = await self.bot.ledger.void(
+        void = await self.bot.ledger.voids.cancel(
             interaction.guild_id or 0,
             entry,
             reason=reason,
@@ -307,10 +306,11 @@ class Goals(commands.GroupCog, group_name="goal"):
     @moderator_only
     async def close(self, interaction: Interaction, goal: app_commands.Range[str, 1, 100]) -> None:
         """Close a goal and post its final summary (moderators)."""
-        guild_id = interaction.guild_id or 0
-        found = await self.bot.ledger.goal(guild_id, goal)
-        summary = await self.bot.ledger.close_goal(
-            guild_id, found.id, closed_by=interaction.user.id, reason=CLOSED_BY_MODERATOR
+        summary = await self.bot.ledger.goals.close(
+            interaction.guild_id or 0,
+            goal,
+            closed_by=interaction.user.id,
+            reason=CLOSED_BY_MODERATOR,
         )
         await interaction.response.send_message(
             self.bot.renderer.text("goals/closed.j2", summary=summary), ephemeral=True
@@ -322,14 +322,12 @@ class Goals(commands.GroupCog, group_name="goal"):
     @moderator_only
     async def export(self, interaction: Interaction, goal: app_commands.Range[str, 1, 100]) -> None:
         """A goal's ledger as a CSV file (moderators)."""
-        guild_id = interaction.guild_id or 0
-        found = await self.bot.ledger.goal(guild_id, goal)
         # A goal with many pledges takes a moment to export: answer Discord first.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        text = await self.bot.ledger.export_csv(guild_id, found.id)
+        found, text = await self.bot.ledger.history.export_csv(interaction.guild_id or 0, goal)
         # A byte-order mark makes spreadsheet programs read the file as UTF-8.
         file = attachment(interaction, text.encode("utf-8-sig"), f"coinhelp-goal-{found.id}.csv")
-        await reply(interaction, f"The ledger of goal #{found.id}, voids included.", file=file)
+        await reply(interaction, self.bot.renderer.text("goals/exported.j2", goal=found), file=file)
 
     # -- deadlines -------------------------------------------------------------
 
@@ -341,16 +339,17 @@ class Goals(commands.GroupCog, group_name="goal"):
         """
         while True:
             try:
-                for summary in await self.bot.ledger.close_due_goals():
+                for summary in await self.bot.ledger.goals.close_due():
                     log.info("goal %s reached its deadline and was closed", summary.goal.id)
                     await self.announce_summary(summary)
-                next_deadline = await self.bot.ledger.next_deadline()
+                next_deadline = await self.bot.ledger.goals.next_deadline()
             except Exception:
                 log.exception("closing overdue goals failed; retrying later")
                 next_deadline = None
             delay = MAX_DEADLINE_SLEEP
             if next_deadline is not None:
-                delay = min(delay, max(0.0, (next_deadline - utc_now()).total_seconds()))
+                until = next_deadline - self.bot.ledger.clock()
+                delay = min(delay, max(0.0, until.total_seconds()))
             self._deadline_wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._deadline_wake.wait(), timeout=delay)

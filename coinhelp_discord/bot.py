@@ -15,9 +15,9 @@ from cogs.views import PageButton, Pagers
 from coinhelp.db import Database
 from coinhelp.faqdata import FaqEntry
 from coinhelp.faqstore import FaqStore
+from coinhelp.goals.ledger import Ledger
 from coinhelp.guildsettings import GuildSettingsStore
 from coinhelp.i18n import Catalogs
-from coinhelp.ledger import Ledger
 from coinhelp.render import Renderer
 from coinhelp.settings import Settings
 from coinhelp_discord.translator import CatalogTranslator

@@ -10,7 +10,7 @@ from pathlib import Path
 from test_process import run_bot, standin_env
 
 from coinhelp.db import Database
-from coinhelp.ledger import Ledger
+from coinhelp.goals.ledger import Ledger
 from standin import StandIn, StandInError, permissions
 
 WORKERS = 8
@@ -57,8 +57,8 @@ async def test_every_acknowledged_pledge_is_there_after_a_sigkill(
         assert set(acknowledged) <= stored, "an acknowledged pledge was lost"
         assert len(acknowledged) == len(set(acknowledged))
         ledger = Ledger(db)
-        goal = await ledger.goal(guild.id, "Crash")
-        assert (await ledger.progress(guild.id, goal.id)).total == 7 * len(stored)
-        assert await ledger.check_consistency() == []
+        goal = await ledger.goals.lookup(guild.id, "Crash")
+        assert (await ledger.goals.progress(guild.id, goal.id)).total == 7 * len(stored)
+        assert await ledger.audit.check_consistency() == []
     finally:
         await db.close()

@@ -14,7 +14,7 @@ import pytest
 from world import Server, start_bot, stop_bot
 
 from coinhelp.db import Database
-from coinhelp.ledger import Ledger
+from coinhelp.goals.ledger import Ledger
 from standin import StandIn
 
 
@@ -89,7 +89,7 @@ async def test_another_servers_goal_id_is_unknown_here(server: Server) -> None:
     ]:
         handle = await server.run(server.alice, command, goal=goal_id, **extra)
         assert handle.ephemeral and "no such goal" in handle.content.lower(), command
-    assert await server.bot.ledger.check_consistency() == []
+    assert await server.bot.ledger.audit.check_consistency() == []
 
 
 @pytest.mark.parametrize("ref", ["0", "#0", "99999", str(2**63)])
@@ -124,7 +124,7 @@ async def test_bad_goal_options_are_refused_and_nothing_is_created(
 ) -> None:
     handle = await create(server, **options)
     assert handle.ephemeral and expected in handle.content, handle.content
-    assert await server.bot.ledger.goals(server.guild.id) == []
+    assert await server.bot.ledger.goals.listing(server.guild.id) == []
 
 
 async def test_a_second_open_goal_with_the_same_name_is_refused(server: Server) -> None:
@@ -143,7 +143,7 @@ async def test_members_cannot_run_moderator_goal_commands(server: Server) -> Non
     ]:
         handle = await server.run(server.alice, command, **options)
         assert handle.ephemeral and "Only moderators" in handle.content, command
-    assert len(await server.bot.ledger.goals(server.guild.id)) == 1
+    assert len(await server.bot.ledger.goals.listing(server.guild.id)) == 1
 
 
 async def test_void_cancels_a_pledge_once_and_history_shows_both_rows(server: Server) -> None:
@@ -266,7 +266,7 @@ async def test_many_pledges_at_once_give_exact_totals_and_each_milestone_once(
     answers = await asyncio.gather(*(handle.response() for handle in handles))
     assert all("pledged **100** coins" in a.content for a in answers)
 
-    progress = await server.bot.ledger.progress(server.guild.id, 1)
+    progress = await server.bot.ledger.goals.progress(server.guild.id, 1)
     assert progress.total == 30_000 and progress.contributors == 30
     for percent in (25, 50, 75):
         await server.standin.wait_for_message(
@@ -275,7 +275,7 @@ async def test_many_pledges_at_once_give_exact_totals_and_each_milestone_once(
     await server.standin.wait_for_message(server.general, lambda m: "Goal reached" in m.text)
     milestones = [m for m in server.standin.messages(server.general) if "reached" in m.text]
     assert len(milestones) == 4
-    assert await server.bot.ledger.check_consistency() == []
+    assert await server.bot.ledger.audit.check_consistency() == []
 
 
 class EventOnLog(logging.Handler):
@@ -310,7 +310,7 @@ async def test_announcements_go_to_the_configured_channel_and_a_blocked_one_is_l
     finally:
         logging.getLogger("coinhelp.goals").removeHandler(watcher)
     assert "now 60 / 100" in pledged.content
-    assert (await server.bot.ledger.progress(server.guild.id, 1)).total == 60
+    assert (await server.bot.ledger.goals.progress(server.guild.id, 1)).total == 60
 
 
 async def test_a_goal_that_fell_due_while_the_bot_was_down_is_closed_at_start(
@@ -321,13 +321,13 @@ async def test_a_goal_that_fell_due_while_the_bot_was_down_is_closed_at_start(
     db = await Database.open(db_path)
     ledger = Ledger(db, clock=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     async with ledger:
-        await ledger.create_goal(
+        await ledger.goals.create(
             guild.id,
             name="New year",
             target=100,
             creator=None,
             description=None,
-            deadline=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+            deadline="2026-01-02 00:00",
             channel_id=guild.default_channel.id,
             created_by=1,
         )
@@ -366,8 +366,8 @@ async def test_values_discords_client_would_never_send_are_still_refused(
     ).response()
     assert handle.ephemeral and expected in handle.content, handle.content
     assert "reference" not in handle.content  # a clear message, not a crash
-    assert (await server.bot.ledger.progress(server.guild.id, 1)).total == 0
-    assert len(await server.bot.ledger.goals(server.guild.id)) == 1
+    assert (await server.bot.ledger.goals.progress(server.guild.id, 1)).total == 0
+    assert len(await server.bot.ledger.goals.listing(server.guild.id)) == 1
 
 
 async def test_leaderboard_pages_still_turn_after_the_bot_restarts(
@@ -380,7 +380,7 @@ async def test_leaderboard_pages_still_turn_after_the_bot_restarts(
     db_path = tmp_path / "coinhelp.db"
     bot, task = await start_bot(standin, db_path)
     try:
-        goal = await bot.ledger.create_goal(
+        goal = await bot.ledger.goals.create(
             guild.id,
             name="Birthday LIVE",
             target=10_000,
@@ -391,7 +391,7 @@ async def test_leaderboard_pages_still_turn_after_the_bot_restarts(
             created_by=fans[0].id,
         )
         for n, fan in enumerate(fans):
-            await bot.ledger.contribute(
+            await bot.ledger.pledges.contribute(
                 guild.id, goal.id, member_id=fan.id, coins=10 + n, interaction_id=1000 + n
             )
         board = await standin.slash(guild, fans[0], "goal leaderboard", goal=str(goal.id))
@@ -405,7 +405,7 @@ async def test_leaderboard_pages_still_turn_after_the_bot_restarts(
     bot, task = await start_bot(standin, db_path)
     try:
         latecomer = guild.add_member("latecomer")
-        await bot.ledger.contribute(
+        await bot.ledger.pledges.contribute(
             guild.id, goal.id, member_id=latecomer.id, coins=1, interaction_id=2000
         )
         turned = await (await board.click("▶")).response()

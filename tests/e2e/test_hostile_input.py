@@ -47,4 +47,4 @@ async def test_free_text_options_never_crash_a_command(server: Server, text: str
             server.guild, server.mod, command, focused=focused, **{focused: text}
         )
         assert len(choices) <= 25
-    assert await server.bot.ledger.check_consistency() == []
+    assert await server.bot.ledger.audit.check_consistency() == []

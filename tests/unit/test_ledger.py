@@ -14,20 +14,21 @@ from typing import Any
 
 import pytest
 
-from coinhelp import ledger as ledger_module
 from coinhelp.db import Database
-from coinhelp.errors import Conflict, InvalidInput, NotFound
-from coinhelp.guildsettings import GuildSettingsStore
-from coinhelp.ledger import (
+from coinhelp.errors import Conflict, InvalidInput, NotFound, UserError
+from coinhelp.goals import pledges as pledges_module
+from coinhelp.goals.ledger import Ledger
+from coinhelp.goals.values import (
     CLOSED_BY_DEADLINE,
     CLOSED_BY_MODERATOR,
-    GOAL_NOT_FOUND,
     Goal,
-    Ledger,
+    LeaderRow,
     LedgerRow,
     Page,
     Pledge,
 )
+from coinhelp.guildsettings import GuildSettingsStore
+from coinhelp.render import Renderer
 
 GUILD = 111
 OTHER_GUILD = 222
@@ -47,6 +48,13 @@ class Clock:
 
 
 _interactions = itertools.count(10_000)
+_renderer = Renderer()
+
+
+def said(error: BaseException) -> str:
+    """What the member reads for a UserError."""
+    assert isinstance(error, UserError), error
+    return _renderer.error(error)
 
 
 def iid() -> int:
@@ -65,6 +73,11 @@ async def ledger(db: Database, clock: Clock) -> AsyncIterator[Ledger]:
         yield started
 
 
+def deadline_text(when: dt.datetime) -> str:
+    """A deadline as a moderator types it (in UTC): '2026-05-13 13:00:00'."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 async def make_goal(
     ledger: Ledger,
     name: str = "Birthday LIVE",
@@ -72,11 +85,11 @@ async def make_goal(
     guild: int = GUILD,
     deadline: dt.datetime | None = None,
 ) -> Goal:
-    return await ledger.create_goal(
+    return await ledger.goals.create(
         guild,
         name=name,
         target=target,
-        deadline=deadline,
+        deadline=None if deadline is None else deadline_text(deadline),
         creator="@maya",
         description=None,
         channel_id=CHANNEL,
@@ -85,14 +98,14 @@ async def make_goal(
 
 
 async def pledge(ledger: Ledger, goal: Goal, member: int, coins: int, guild: int = GUILD) -> Pledge:
-    return await ledger.contribute(
+    return await ledger.pledges.contribute(
         guild, goal.id, member_id=member, coins=coins, interaction_id=iid()
     )
 
 
 async def history(ledger: Ledger, goal_id: int, **options: Any) -> Page[LedgerRow]:
     """A page of a goal's ledger rows in GUILD, without the goal."""
-    _, page = await ledger.history(GUILD, goal_id, **options)
+    _, page = await ledger.history.page(GUILD, goal_id, **options)
     return page
 
 
@@ -130,7 +143,7 @@ def count_writes(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 async def test_a_goal_is_found_by_id_or_by_name_in_any_case(ledger: Ledger) -> None:
     goal = await make_goal(ledger, "Birthday LIVE")
     for ref in (str(goal.id), f"#{goal.id}", f" # {goal.id} ", "birthday live", "BIRTHDAY  LIVE"):
-        assert await ledger.goal(GUILD, ref) == goal
+        assert await ledger.goals.lookup(GUILD, ref) == goal
     assert goal.status == "open" and not goal.closed
     assert goal.creator == "@maya" and goal.channel_id == CHANNEL and goal.created_by == MOD
 
@@ -139,31 +152,31 @@ async def test_a_goal_is_found_by_id_or_by_name_in_any_case(ledger: Ledger) -> N
 async def test_unknown_goals_are_not_found(ledger: Ledger, ref: str) -> None:
     await make_goal(ledger)
     with pytest.raises(NotFound) as caught:
-        await ledger.goal(GUILD, ref)
-    assert caught.value.message == GOAL_NOT_FOUND
+        await ledger.goals.lookup(GUILD, ref)
+    assert caught.value.key == "goals.not_found"
 
 
 async def test_another_servers_goal_looks_exactly_like_an_unknown_one(ledger: Ledger) -> None:
     theirs = await make_goal(ledger, "Secret", guild=OTHER_GUILD)
     errors = []
     for call in (
-        ledger.goal(GUILD, str(theirs.id)),
-        ledger.goal(GUILD, "Secret"),
-        ledger.progress(GUILD, theirs.id),
+        ledger.goals.lookup(GUILD, str(theirs.id)),
+        ledger.goals.lookup(GUILD, "Secret"),
+        ledger.goals.progress(GUILD, theirs.id),
         pledge(ledger, theirs, member=1, coins=5),
-        ledger.leaderboard(GUILD, theirs.id, "all"),
-        ledger.rank(GUILD, theirs.id, "all", 1),
-        ledger.history(GUILD, theirs.id),
-        ledger.close_goal(GUILD, theirs.id, closed_by=MOD),
-        ledger.export_csv(GUILD, theirs.id),
+        ledger.standings.leaderboard(GUILD, theirs.id, "all"),
+        ledger.standings.rank(GUILD, theirs.id, "all", 1),
+        ledger.history.page(GUILD, theirs.id),
+        ledger.goals.close(GUILD, theirs.id, closed_by=MOD),
+        ledger.history.export_csv(GUILD, theirs.id),
     ):
         with pytest.raises(NotFound) as caught:
             await call
-        errors.append(caught.value.message)
-    assert set(errors) == {GOAL_NOT_FOUND}
-    assert await ledger.search_goals(GUILD, "") == []
-    assert await ledger.goals(GUILD, include_closed=True) == []
-    assert (await ledger.progress(OTHER_GUILD, theirs.id)).total == 0
+        errors.append(caught.value.key)
+    assert set(errors) == {"goals.not_found"}
+    assert await ledger.goals.search(GUILD, "") == []
+    assert await ledger.goals.listing(GUILD, include_closed=True) == []
+    assert (await ledger.goals.progress(OTHER_GUILD, theirs.id)).total == 0
 
 
 @pytest.mark.parametrize(
@@ -179,8 +192,8 @@ async def test_another_servers_goal_looks_exactly_like_an_unknown_one(ledger: Le
         ("target", -10, "at least 1"),
         ("target", 2.5, "whole numbers"),
         ("target", 10_000_000_001, "at most 10,000,000,000"),
-        ("deadline", dt.datetime(2026, 5, 13, 11, 59, tzinfo=dt.UTC), "in the past"),
-        ("deadline", dt.datetime(2030, 1, 1, tzinfo=dt.UTC), "2 years"),
+        ("deadline", "2026-05-13 11:59", "in the past"),
+        ("deadline", "2030-01-01 00:00", "2 years"),
         ("creator", "c" * 101, "at most 100"),
         ("description", "d" * 1001, "at most 1,000"),
     ],
@@ -196,21 +209,23 @@ async def test_bad_goal_values_are_refused_and_nothing_is_written(
         "description": None,
     }
     values[field] = value
-    with pytest.raises(InvalidInput, match=message):
-        await ledger.create_goal(GUILD, channel_id=CHANNEL, created_by=MOD, **values)
-    assert await ledger.goals(GUILD, include_closed=True) == []
+    with pytest.raises(InvalidInput) as caught:
+        await ledger.goals.create(GUILD, channel_id=CHANNEL, created_by=MOD, **values)
+    assert message in said(caught.value)
+    assert await ledger.goals.listing(GUILD, include_closed=True) == []
 
 
 async def test_open_goal_names_are_unique_per_server_ignoring_case(ledger: Ledger) -> None:
     first = await make_goal(ledger, "Birthday LIVE")
-    with pytest.raises(Conflict, match=f"#{first.id}"):
+    with pytest.raises(Conflict) as caught:
         await make_goal(ledger, "birthday   live")
+    assert f"#{first.id}" in said(caught.value)
     await make_goal(ledger, "Birthday LIVE", guild=OTHER_GUILD)  # another server: fine
-    await ledger.close_goal(GUILD, first.id, closed_by=MOD)
+    await ledger.goals.close(GUILD, first.id, closed_by=MOD)
     second = await make_goal(ledger, "BIRTHDAY LIVE")  # closed goals free their name
-    assert (await ledger.goal(GUILD, "birthday live")).id == second.id
-    await ledger.close_goal(GUILD, second.id, closed_by=MOD)
-    assert (await ledger.goal(GUILD, "birthday live")).id == second.id  # newest closed
+    assert (await ledger.goals.lookup(GUILD, "birthday live")).id == second.id
+    await ledger.goals.close(GUILD, second.id, closed_by=MOD)
+    assert (await ledger.goals.lookup(GUILD, "birthday live")).id == second.id  # newest closed
 
 
 async def test_search_puts_the_id_then_prefixes_then_substrings_open_first(
@@ -220,13 +235,63 @@ async def test_search_puts_the_id_then_prefixes_then_substrings_open_first(
     birthday = await make_goal(ledger, "Birthday LIVE")
     old = await make_goal(ledger, "Birthday 2025")
     other = await make_goal(ledger, "Christmas")
-    await ledger.close_goal(GUILD, old.id, closed_by=MOD)
-    found = await ledger.search_goals(GUILD, "birth")
+    await ledger.goals.close(GUILD, old.id, closed_by=MOD)
+    found = await ledger.goals.search(GUILD, "birth")
     assert [g.id for g in found] == [birthday.id, live.id, old.id]
-    assert [g.id for g in await ledger.search_goals(GUILD, f"#{other.id}")][:1] == [other.id]
-    assert len(await ledger.search_goals(GUILD, "")) == 4
-    assert await ledger.search_goals(GUILD, "zzz") == []
-    assert len(await ledger.search_goals(GUILD, "", limit=2)) == 2
+    assert [g.id for g in await ledger.goals.search(GUILD, f"#{other.id}")][:1] == [other.id]
+    assert len(await ledger.goals.search(GUILD, "")) == 4
+    assert await ledger.goals.search(GUILD, "zzz") == []
+    assert len(await ledger.goals.search(GUILD, "", limit=2)) == 2
+
+
+async def test_goal_commands_take_the_goal_as_typed(ledger: Ledger, clock: Clock) -> None:
+    """Each goal command is one call with the reference a member typed: an id
+    or a name, found (or NotFound) by the call itself."""
+    goal = await make_goal(ledger, "Birthday LIVE", target=100)
+    for ref in (goal.id, str(goal.id), f"#{goal.id}", "birthday live"):
+        assert await ledger.goals.resolve(GUILD, ref) == goal.id
+        assert (await ledger.goals.progress(GUILD, ref)).goal == goal
+    pledged = await ledger.pledges.contribute(
+        GUILD, "BIRTHDAY live", member_id=1, coins=30, interaction_id=iid()
+    )
+    assert pledged.goal == goal and pledged.total == 30
+    board = await ledger.standings.board(GUILD, goal.id, "all", member_id=1)
+    assert board.goal == goal and board.mine == LeaderRow(rank=1, member_id=1, coins=30)
+    assert [row.member_id for row in board.page.items] == [1]
+    server = await ledger.standings.board(GUILD, None, "week", member_id=2)
+    assert server.goal is None and server.mine is None and server.page.total == 1
+    found, text = await ledger.history.export_csv(GUILD, "birthday live")
+    assert found == goal and text.count("\r\n") == 2
+    summary = await ledger.goals.close(GUILD, "Birthday LIVE", closed_by=MOD)
+    assert summary.goal.id == goal.id and summary.total == 30
+    for call in (
+        ledger.goals.resolve(GUILD, "nope"),
+        ledger.goals.resolve(GUILD, "0"),
+        ledger.goals.progress(GUILD, "nope"),
+        ledger.pledges.contribute(GUILD, "nope", member_id=1, coins=5, interaction_id=iid()),
+        ledger.standings.board(GUILD, 404, "all", member_id=1),
+        ledger.history.export_csv(GUILD, "nope"),
+        ledger.goals.close(GUILD, "nope", closed_by=MOD),
+    ):
+        with pytest.raises(NotFound, match=r"goals\.not_found"):
+            await call
+
+
+async def test_a_deadline_is_read_with_the_ledgers_own_clock(ledger: Ledger, clock: Clock) -> None:
+    # The ledger's clock says 13 May 2026, whatever the wall clock says.
+    goal = await make_goal(ledger, "Soon", deadline=None)
+    ahead = await ledger.goals.create(
+        GUILD,
+        name="Tomorrow",
+        target=10,
+        deadline="2026-05-14",
+        creator=None,
+        description=None,
+        channel_id=CHANNEL,
+        created_by=MOD,
+    )
+    assert ahead.deadline == dt.datetime(2026, 5, 14, 23, 59, 59, tzinfo=dt.UTC)
+    assert ahead.created_at == clock.now and goal.deadline is None
 
 
 async def test_goal_list_shows_open_goals_soonest_deadline_first(
@@ -237,12 +302,12 @@ async def test_goal_list_shows_open_goals_soonest_deadline_first(
     soon = await make_goal(ledger, "Soon", deadline=clock.now + dt.timedelta(days=1))
     done = await make_goal(ledger, "Done")
     await pledge(ledger, soon, member=1, coins=250)
-    await ledger.close_goal(GUILD, done.id, closed_by=MOD)
-    listed = await ledger.goals(GUILD)
+    await ledger.goals.close(GUILD, done.id, closed_by=MOD)
+    listed = await ledger.goals.listing(GUILD)
     assert [p.goal.id for p in listed] == [soon.id, later.id, none.id]
     assert (listed[0].total, listed[0].contributors, listed[0].percent) == (250, 1, 25)
     assert listed[0].remaining == 750 and not listed[0].completed
-    everything = await ledger.goals(GUILD, include_closed=True)
+    everything = await ledger.goals.listing(GUILD, include_closed=True)
     assert [p.goal.id for p in everything][-1] == done.id
 
 
@@ -257,11 +322,11 @@ async def test_a_pledge_is_committed_and_counted(ledger: Ledger, db: Database) -
     second = await pledge(ledger, goal, member=2, coins=700)
     assert second.milestones_crossed == (50, 75, 100)
     assert second.completed and second.percent == 100 and second.remaining == 0
-    progress = await ledger.progress(GUILD, goal.id)
+    progress = await ledger.goals.progress(GUILD, goal.id)
     assert (progress.total, progress.contributors, progress.completed) == (1000, 2, True)
     third = await pledge(ledger, goal, member=2, coins=1)  # pledges past the target still count
     assert third.total == 1001 and third.milestones_crossed == ()
-    assert await ledger.check_consistency() == []
+    assert await ledger.audit.check_consistency() == []
 
 
 @pytest.mark.parametrize("coins", [0, -1, -1_000_000, 1.5, 1_000_001, 10**20, True])
@@ -269,7 +334,7 @@ async def test_bad_pledge_amounts_are_refused(ledger: Ledger, coins: Any) -> Non
     goal = await make_goal(ledger)
     with pytest.raises(InvalidInput):
         await pledge(ledger, goal, member=1, coins=coins)
-    assert (await ledger.progress(GUILD, goal.id)).total == 0
+    assert (await ledger.goals.progress(GUILD, goal.id)).total == 0
 
 
 async def test_pledge_limits_are_inclusive(ledger: Ledger) -> None:
@@ -279,14 +344,14 @@ async def test_pledge_limits_are_inclusive(ledger: Ledger) -> None:
 
 
 async def test_unknown_goal_id_is_not_found(ledger: Ledger) -> None:
-    with pytest.raises(NotFound, match="no such goal"):
-        await ledger.contribute(GUILD, 12345, member_id=1, coins=5, interaction_id=iid())
+    with pytest.raises(NotFound, match=r"goals\.not_found"):
+        await ledger.pledges.contribute(GUILD, 12345, member_id=1, coins=5, interaction_id=iid())
 
 
 async def test_closed_goals_take_no_pledges(ledger: Ledger) -> None:
     goal = await make_goal(ledger)
-    await ledger.close_goal(GUILD, goal.id, closed_by=MOD)
-    with pytest.raises(Conflict, match="closed"):
+    await ledger.goals.close(GUILD, goal.id, closed_by=MOD)
+    with pytest.raises(Conflict, match=r"goals\.closed"):
         await pledge(ledger, goal, member=1, coins=5)
 
 
@@ -296,26 +361,28 @@ async def test_goals_past_their_deadline_take_no_pledges_before_they_are_closed(
     goal = await make_goal(ledger, deadline=clock.now + dt.timedelta(hours=1))
     await pledge(ledger, goal, member=1, coins=5)
     clock.advance(hours=1)
-    with pytest.raises(Conflict, match="deadline"):
+    with pytest.raises(Conflict, match=r"goals\.past_deadline"):
         await pledge(ledger, goal, member=1, coins=5)
 
 
 async def test_a_repeated_interaction_counts_once(ledger: Ledger) -> None:
     goal = await make_goal(ledger, target=100)
     interaction = iid()
-    first = await ledger.contribute(
+    first = await ledger.pledges.contribute(
         GUILD, goal.id, member_id=1, coins=60, interaction_id=interaction
     )
-    again = await ledger.contribute(
+    again = await ledger.pledges.contribute(
         GUILD, goal.id, member_id=1, coins=60, interaction_id=interaction
     )
     assert first.milestones_crossed == (25, 50) and not first.duplicate
     assert again.duplicate and again.entry_id == first.entry_id and again.coins == 60
     assert again.milestones_crossed == () and again.total == 60
-    assert (await ledger.progress(GUILD, goal.id)).total == 60
+    assert (await ledger.goals.progress(GUILD, goal.id)).total == 60
     # The same id for something else is refused, not counted.
-    with pytest.raises(Conflict, match="already used"):
-        await ledger.contribute(GUILD, goal.id, member_id=2, coins=60, interaction_id=interaction)
+    with pytest.raises(Conflict, match=r"goals\.interaction_reused"):
+        await ledger.pledges.contribute(
+            GUILD, goal.id, member_id=2, coins=60, interaction_id=interaction
+        )
     assert (await history(ledger, goal.id)).total == 1
 
 
@@ -324,10 +391,10 @@ async def test_the_largest_ids_are_stored_exactly_as_integers(ledger: Ledger, db
     # come out as the same integers, or a retried interaction would count twice.
     largest = 2**63 - 1
     goal = await make_goal(ledger, target=100)
-    pledged = await ledger.contribute(
+    pledged = await ledger.pledges.contribute(
         GUILD, goal.id, member_id=largest - 1, coins=7, interaction_id=largest
     )
-    again = await ledger.contribute(
+    again = await ledger.pledges.contribute(
         GUILD, goal.id, member_id=largest - 1, coins=7, interaction_id=largest
     )
     assert again.duplicate and again.entry_id == pledged.entry_id
@@ -345,7 +412,7 @@ async def test_the_largest_ids_are_stored_exactly_as_integers(ledger: Ledger, db
         "text",
         "text",
     )
-    assert await ledger.check_consistency() == []
+    assert await ledger.audit.check_consistency() == []
 
 
 async def test_a_repeated_interaction_in_one_batch_counts_once(ledger: Ledger) -> None:
@@ -353,27 +420,29 @@ async def test_a_repeated_interaction_in_one_batch_counts_once(ledger: Ledger) -
     interaction = iid()
     results = await asyncio.gather(
         *[
-            ledger.contribute(GUILD, goal.id, member_id=1, coins=10, interaction_id=interaction)
+            ledger.pledges.contribute(
+                GUILD, goal.id, member_id=1, coins=10, interaction_id=interaction
+            )
             for _ in range(5)
         ]
     )
     assert sum(not r.duplicate for r in results) == 1
     assert {r.entry_id for r in results} == {results[0].entry_id}
-    assert (await ledger.progress(GUILD, goal.id)).total == 10
+    assert (await ledger.goals.progress(GUILD, goal.id)).total == 10
 
 
 @pytest.mark.parametrize("max_batch", [500, 7])
 async def test_300_pledges_at_once_give_exact_totals_and_each_milestone_once(
     ledger: Ledger, db: Database, monkeypatch: pytest.MonkeyPatch, max_batch: int
 ) -> None:
-    monkeypatch.setattr(ledger_module, "MAX_BATCH", max_batch)  # 7: milestones span batches
+    monkeypatch.setattr(pledges_module, "MAX_BATCH", max_batch)  # 7: milestones span batches
     goal = await make_goal(ledger, target=30_000)
     writes = count_writes(db, monkeypatch)
     results = await asyncio.gather(
         *[pledge(ledger, goal, member=1 + n % 40, coins=100 + n) for n in range(300)]
     )
     expected = sum(100 + n for n in range(300))
-    assert (await ledger.progress(GUILD, goal.id)).total == expected
+    assert (await ledger.goals.progress(GUILD, goal.id)).total == expected
     crossed = [m for r in results for m in r.milestones_crossed]
     assert sorted(crossed) == [25, 50, 75, 100]
     assert len({r.entry_id for r in results}) == 300
@@ -391,17 +460,17 @@ async def test_300_pledges_at_once_give_exact_totals_and_each_milestone_once(
             assert (result.total - result.coins) * 100 < percent * goal.target
     # Pledges waiting together share a commit.
     assert len(writes) <= -(-300 // max_batch) + 1
-    assert await ledger.check_consistency() == []
+    assert await ledger.audit.check_consistency() == []
 
 
-@pytest.mark.parametrize("gather_turns", [ledger_module.GATHER_TURNS, 0])
+@pytest.mark.parametrize("gather_turns", [pledges_module.GATHER_TURNS, 0])
 async def test_pledges_made_a_moment_apart_share_one_commit(
     ledger: Ledger, db: Database, monkeypatch: pytest.MonkeyPatch, gather_turns: int
 ) -> None:
     """Members pledging together reach the ledger a few turns of the event loop
     apart, each from inside their own interaction: one commit takes them all,
     not the first few alone and the rest after them (0 turns: how it was)."""
-    monkeypatch.setattr(ledger_module, "GATHER_TURNS", gather_turns)
+    monkeypatch.setattr(pledges_module, "GATHER_TURNS", gather_turns)
     goal = await make_goal(ledger, target=10_000)
     writes = count_writes(db, monkeypatch)
 
@@ -420,7 +489,7 @@ async def test_pledges_racing_a_close_are_either_counted_or_refused(ledger: Ledg
     first_wave = [asyncio.create_task(pledge(ledger, goal, n, coins=10)) for n in range(100)]
     for _ in range(3):
         await asyncio.sleep(0)  # the writer holds the write lock for the first wave
-    close = asyncio.create_task(ledger.close_goal(GUILD, goal.id, closed_by=MOD))
+    close = asyncio.create_task(ledger.goals.close(GUILD, goal.id, closed_by=MOD))
     await asyncio.sleep(0)  # the close waits for the lock, ahead of the second wave
     second_wave = [asyncio.create_task(pledge(ledger, goal, n, coins=10)) for n in range(100)]
     results = await asyncio.gather(*first_wave, *second_wave, return_exceptions=True)
@@ -428,21 +497,21 @@ async def test_pledges_racing_a_close_are_either_counted_or_refused(ledger: Ledg
     counted = [r for r in results if isinstance(r, Pledge)]
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(counted) + len(refused) == 200 and counted and refused
-    assert summary.total == 10 * len(counted) == (await ledger.progress(GUILD, goal.id)).total
-    assert await ledger.check_consistency() == []
+    assert summary.total == 10 * len(counted) == (await ledger.goals.progress(GUILD, goal.id)).total
+    assert await ledger.audit.check_consistency() == []
 
 
 async def test_a_bad_pledge_in_a_batch_does_not_fail_the_others(ledger: Ledger) -> None:
     goal = await make_goal(ledger, "Open", target=100)
     closed = await make_goal(ledger, "Closed")
     theirs = await make_goal(ledger, "Theirs", guild=OTHER_GUILD)
-    await ledger.close_goal(GUILD, closed.id, closed_by=MOD)
+    await ledger.goals.close(GUILD, closed.id, closed_by=MOD)
     results = await asyncio.gather(
         pledge(ledger, goal, member=1, coins=10),
         pledge(ledger, closed, member=1, coins=10),
         pledge(ledger, goal, member=2, coins=20),
         pledge(ledger, theirs, member=1, coins=10),
-        ledger.contribute(GUILD, 987654, member_id=3, coins=5, interaction_id=iid()),
+        ledger.pledges.contribute(GUILD, 987654, member_id=3, coins=5, interaction_id=iid()),
         pledge(ledger, goal, member=3, coins=30),
         return_exceptions=True,
     )
@@ -454,8 +523,8 @@ async def test_a_bad_pledge_in_a_batch_does_not_fail_the_others(ledger: Ledger) 
         "NotFound",
         "Pledge",
     ]
-    assert (await ledger.progress(GUILD, goal.id)).total == 60
-    assert (await ledger.progress(OTHER_GUILD, theirs.id)).total == 0
+    assert (await ledger.goals.progress(GUILD, goal.id)).total == 60
+    assert (await ledger.goals.progress(OTHER_GUILD, theirs.id)).total == 0
 
 
 async def test_a_pledge_the_database_refuses_does_not_sink_its_batch(
@@ -466,7 +535,7 @@ async def test_a_pledge_the_database_refuses_does_not_sink_its_batch(
     goal = await make_goal(ledger, target=100)
     results = await asyncio.gather(
         pledge(ledger, goal, member=1, coins=10),
-        ledger.contribute(GUILD, goal.id, member_id="x", coins=10, interaction_id=iid()),  # type: ignore[arg-type]
+        ledger.pledges.contribute(GUILD, goal.id, member_id="x", coins=10, interaction_id=iid()),  # type: ignore[arg-type]
         pledge(ledger, goal, member=2, coins=20),
         return_exceptions=True,
     )
@@ -474,8 +543,8 @@ async def test_a_pledge_the_database_refuses_does_not_sink_its_batch(
     assert isinstance(bad, sqlite3.IntegrityError)
     assert isinstance(first, Pledge) and isinstance(second, Pledge)
     assert (first.total, second.total) == (10, 30)
-    assert (await ledger.progress(GUILD, goal.id)).total == 30
-    assert await ledger.check_consistency() == []
+    assert (await ledger.goals.progress(GUILD, goal.id)).total == 30
+    assert await ledger.audit.check_consistency() == []
 
 
 async def test_stop_commits_queued_pledges_then_refuses_new_ones(
@@ -483,15 +552,15 @@ async def test_stop_commits_queued_pledges_then_refuses_new_ones(
 ) -> None:
     ledger = Ledger(db, clock=clock)
     with pytest.raises(RuntimeError, match="start"):
-        await ledger.contribute(GUILD, 1, member_id=1, coins=1, interaction_id=iid())
+        await ledger.pledges.contribute(GUILD, 1, member_id=1, coins=1, interaction_id=iid())
     await ledger.start()
     goal = await make_goal(ledger)
     pending = [asyncio.create_task(pledge(ledger, goal, member=1, coins=5)) for _ in range(50)]
     await asyncio.sleep(0)  # queued, not yet written
     await ledger.stop()
     assert all(task.done() for task in pending)
-    assert (await ledger.progress(GUILD, goal.id)).total == 250
-    with pytest.raises(Conflict, match="restarting"):
+    assert (await ledger.goals.progress(GUILD, goal.id)).total == 250
+    with pytest.raises(Conflict, match=r"goals\.restarting"):
         await pledge(ledger, goal, member=1, coins=5)
 
 
@@ -516,18 +585,18 @@ async def test_a_void_cancels_a_contribution(ledger: Ledger) -> None:
     goal = await make_goal(ledger, target=100)
     kept = await pledge(ledger, goal, member=1, coins=30)
     wrong = await pledge(ledger, goal, member=2, coins=50)
-    void = await ledger.void(
+    void = await ledger.voids.cancel(
         GUILD, wrong.entry_id, reason="typo", moderator_id=MOD, interaction_id=iid()
     )
     assert void.voided.entry_id == wrong.entry_id and void.voided.voided_by == void.entry_id
     assert void.total == 30 and void.goal.id == goal.id and not void.duplicate
-    progress = await ledger.progress(GUILD, goal.id)
+    progress = await ledger.goals.progress(GUILD, goal.id)
     assert (progress.total, progress.contributors) == (30, 1)
-    board = await ledger.leaderboard(GUILD, goal.id, "all")
+    board = await ledger.standings.leaderboard(GUILD, goal.id, "all")
     assert [(r.member_id, r.coins) for r in board.items] == [(1, 30)] and board.total == 1
-    assert await ledger.rank(GUILD, goal.id, "all", 2) is None
+    assert await ledger.standings.rank(GUILD, goal.id, "all", 2) is None
     assert kept.entry_id != void.entry_id
-    assert await ledger.check_consistency() == []
+    assert await ledger.audit.check_consistency() == []
 
 
 async def test_void_refusals(ledger: Ledger) -> None:
@@ -535,7 +604,7 @@ async def test_void_refusals(ledger: Ledger) -> None:
     theirs = await make_goal(ledger, guild=OTHER_GUILD)
     entry = await pledge(ledger, goal, member=1, coins=30)
     foreign = await pledge(ledger, theirs, member=1, coins=30, guild=OTHER_GUILD)
-    void = await ledger.void(
+    void = await ledger.voids.cancel(
         GUILD, entry.entry_id, reason="x1", moderator_id=MOD, interaction_id=iid()
     )
     cases = [
@@ -547,36 +616,41 @@ async def test_void_refusals(ledger: Ledger) -> None:
         (2**70, NotFound, "no ledger entry"),
     ]
     for entry_id, error, message in cases:
-        with pytest.raises(error, match=message):
-            await ledger.void(
+        with pytest.raises(error) as caught:
+            await ledger.voids.cancel(
                 GUILD, entry_id, reason="again", moderator_id=MOD, interaction_id=iid()
             )
+        assert message in said(caught.value)
     with pytest.raises(InvalidInput):
-        await ledger.void(GUILD, entry.entry_id, reason=" ", moderator_id=MOD, interaction_id=iid())
+        await ledger.voids.cancel(
+            GUILD, entry.entry_id, reason=" ", moderator_id=MOD, interaction_id=iid()
+        )
     assert (await history(ledger, goal.id)).total == 2
-    assert (await ledger.progress(OTHER_GUILD, theirs.id)).total == 30
+    assert (await ledger.goals.progress(OTHER_GUILD, theirs.id)).total == 30
 
 
 async def test_a_repeated_void_interaction_returns_the_original(ledger: Ledger) -> None:
     goal = await make_goal(ledger)
     entry = await pledge(ledger, goal, member=1, coins=30)
     interaction = iid()
-    first = await ledger.void(
+    first = await ledger.voids.cancel(
         GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=interaction
     )
-    again = await ledger.void(
+    again = await ledger.voids.cancel(
         GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=interaction
     )
     assert again.duplicate and again.entry_id == first.entry_id and again.total == 0
-    with pytest.raises(Conflict, match="already used"):
-        await ledger.contribute(GUILD, goal.id, member_id=1, coins=5, interaction_id=interaction)
+    with pytest.raises(Conflict, match=r"goals\.interaction_reused"):
+        await ledger.pledges.contribute(
+            GUILD, goal.id, member_id=1, coins=5, interaction_id=interaction
+        )
 
 
 async def test_voids_work_on_closed_goals(ledger: Ledger) -> None:
     goal = await make_goal(ledger)
     entry = await pledge(ledger, goal, member=1, coins=30)
-    await ledger.close_goal(GUILD, goal.id, closed_by=MOD)
-    void = await ledger.void(
+    await ledger.goals.close(GUILD, goal.id, closed_by=MOD)
+    void = await ledger.voids.cancel(
         GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=iid()
     )
     assert void.total == 0 and void.goal.closed
@@ -588,13 +662,15 @@ async def test_a_void_corrects_the_period_of_the_contribution(ledger: Ledger, cl
     await pledge(ledger, goal, member=2, coins=10)
     clock.advance(days=30)  # June: another month and week
     await pledge(ledger, goal, member=1, coins=5)
-    await ledger.void(GUILD, april.entry_id, reason="r", moderator_id=MOD, interaction_id=iid())
-    month = await ledger.leaderboard(GUILD, goal.id, "month")
+    await ledger.voids.cancel(
+        GUILD, april.entry_id, reason="r", moderator_id=MOD, interaction_id=iid()
+    )
+    month = await ledger.standings.leaderboard(GUILD, goal.id, "month")
     assert [(r.member_id, r.coins) for r in month.items] == [(1, 5)]
     clock.advance(days=-30)
-    month = await ledger.leaderboard(GUILD, goal.id, "month")
+    month = await ledger.standings.leaderboard(GUILD, goal.id, "month")
     assert [(r.member_id, r.coins) for r in month.items] == [(2, 10)]
-    assert await ledger.check_consistency() == []
+    assert await ledger.audit.check_consistency() == []
 
 
 async def test_a_checkpoint_keeps_the_write_ahead_log_small(db: Database) -> None:
@@ -619,7 +695,7 @@ async def test_the_pledge_writer_checkpoints_after_answering(
     goal = await make_goal(ledger, target=10**9)
 
     async def checkpoint() -> None:
-        totals_at_checkpoint.append((await ledger.progress(GUILD, goal.id)).total)
+        totals_at_checkpoint.append((await ledger.goals.progress(GUILD, goal.id)).total)
 
     monkeypatch.setattr(db, "checkpoint", checkpoint)
     await asyncio.gather(*(pledge(ledger, goal, member=n, coins=1) for n in range(50)))
@@ -643,23 +719,32 @@ async def test_leaderboard_periods_for_a_goal_and_the_server(ledger: Ledger, clo
     def board(page: Any) -> list[tuple[int, int, int]]:
         return [(r.rank, r.member_id, r.coins) for r in page.items]
 
-    assert board(await ledger.leaderboard(GUILD, a.id, "all")) == [(1, 1, 100), (2, 2, 60)]
-    assert board(await ledger.leaderboard(GUILD, None, "all")) == [
+    assert board(await ledger.standings.leaderboard(GUILD, a.id, "all")) == [
+        (1, 1, 100),
+        (2, 2, 60),
+    ]
+    assert board(await ledger.standings.leaderboard(GUILD, None, "all")) == [
         (1, 1, 110),
         (2, 3, 70),
         (3, 2, 60),
     ]
-    assert board(await ledger.leaderboard(GUILD, None, "month")) == [(1, 3, 70)]
-    assert board(await ledger.leaderboard(GUILD, None, "week")) == [(1, 3, 70)]
-    assert board(await ledger.leaderboard(GUILD, a.id, "month")) == []
+    assert board(await ledger.standings.leaderboard(GUILD, None, "month")) == [(1, 3, 70)]
+    assert board(await ledger.standings.leaderboard(GUILD, None, "week")) == [(1, 3, 70)]
+    assert board(await ledger.standings.leaderboard(GUILD, a.id, "month")) == []
     clock.advance(days=-14)  # back in week 21, May
-    assert board(await ledger.leaderboard(GUILD, None, "week")) == [(1, 2, 60), (2, 1, 10)]
-    assert board(await ledger.leaderboard(GUILD, None, "month")) == [(1, 1, 110), (2, 2, 60)]
-    assert (await ledger.rank(GUILD, None, "week", 1)) is not None
-    assert (await ledger.rank(GUILD, None, "week", 3)) is None
-    assert board(await ledger.leaderboard(OTHER_GUILD, None, "all")) == []
+    assert board(await ledger.standings.leaderboard(GUILD, None, "week")) == [
+        (1, 2, 60),
+        (2, 1, 10),
+    ]
+    assert board(await ledger.standings.leaderboard(GUILD, None, "month")) == [
+        (1, 1, 110),
+        (2, 2, 60),
+    ]
+    assert (await ledger.standings.rank(GUILD, None, "week", 1)) is not None
+    assert (await ledger.standings.rank(GUILD, None, "week", 3)) is None
+    assert board(await ledger.standings.leaderboard(OTHER_GUILD, None, "all")) == []
     with pytest.raises(InvalidInput):
-        await ledger.leaderboard(GUILD, None, "year")  # type: ignore[arg-type]
+        await ledger.standings.leaderboard(GUILD, None, "year")  # type: ignore[arg-type]
 
 
 async def test_all_time_boards_and_ranks_read_their_index_not_the_whole_bucket(
@@ -684,8 +769,8 @@ async def test_all_time_boards_and_ranks_read_their_index_not_the_whole_bucket(
     monkeypatch.setattr(db, "fetchall", recording("fetchall"))
     monkeypatch.setattr(db, "fetchone", recording("fetchone"))
     for scope in (goal.id, None):
-        await ledger.leaderboard(GUILD, scope, "all")
-        assert await ledger.rank(GUILD, scope, "all", 1) is not None
+        await ledger.standings.leaderboard(GUILD, scope, "all")
+        assert await ledger.standings.rank(GUILD, scope, "all", 1) is not None
     assert len(plans) == 4
     for plan in plans:
         assert "member_totals_rank_all" in plan and "TEMP B-TREE" not in plan, plan
@@ -700,7 +785,8 @@ async def test_leaderboard_pages_ties_and_own_rank(ledger: Ledger) -> None:
         await pledge(ledger, goal, member=member, coins=500)
     expected = [104, 102, 100, 103, 101, *range(20, 0, -1)]
     pages = [
-        await ledger.leaderboard(GUILD, goal.id, "all", offset=o, limit=10) for o in (0, 10, 20)
+        await ledger.standings.leaderboard(GUILD, goal.id, "all", offset=o, limit=10)
+        for o in (0, 10, 20)
     ]
     assert [p.total for p in pages] == [25, 25, 25]
     assert pages[0].pages() == 3 and pages[0].pages(25) == 1
@@ -709,19 +795,19 @@ async def test_leaderboard_pages_ties_and_own_rank(ledger: Ledger) -> None:
     assert [row.member_id for row in ranked] == expected
     assert [row.rank for row in ranked] == list(range(1, 26))
     for row in ranked:
-        assert await ledger.rank(GUILD, goal.id, "all", row.member_id) == row
-    assert await ledger.rank(GUILD, goal.id, "all", 999) is None
+        assert await ledger.standings.rank(GUILD, goal.id, "all", row.member_id) == row
+    assert await ledger.standings.rank(GUILD, goal.id, "all", 999) is None
     # The tie order is stable: asking again gives the same order.
-    again = await ledger.leaderboard(GUILD, goal.id, "all", limit=5)
+    again = await ledger.standings.leaderboard(GUILD, goal.id, "all", limit=5)
     assert [r.member_id for r in again.items] == expected[:5]
     # A tied member who pledges again moves up past the others.
     await pledge(ledger, goal, member=101, coins=1)
-    top = await ledger.leaderboard(GUILD, goal.id, "all", limit=2)
+    top = await ledger.standings.leaderboard(GUILD, goal.id, "all", limit=2)
     assert [r.member_id for r in top.items] == [101, 104]
-    empty = await ledger.leaderboard(GUILD, goal.id, "all", offset=100)
+    empty = await ledger.standings.leaderboard(GUILD, goal.id, "all", offset=100)
     assert empty.items == () and empty.total == 25
     with pytest.raises(ValueError):
-        await ledger.leaderboard(GUILD, goal.id, "all", limit=0)
+        await ledger.standings.leaderboard(GUILD, goal.id, "all", limit=0)
 
 
 # -- history -----------------------------------------------------------------------------
@@ -732,7 +818,7 @@ async def test_history_newest_first_with_voids_and_a_member_filter(ledger: Ledge
     first = await pledge(ledger, goal, member=1, coins=10)
     await pledge(ledger, goal, member=2, coins=20)
     await pledge(ledger, goal, member=1, coins=30)
-    void = await ledger.void(
+    void = await ledger.voids.cancel(
         GUILD, first.entry_id, reason="dup", moderator_id=MOD, interaction_id=iid()
     )
     everything = await history(ledger, goal.id)
@@ -757,13 +843,13 @@ async def test_history_brings_the_goal_and_keeps_other_servers_out(
 ) -> None:
     goal = await make_goal(ledger, "Birthday LIVE")
     await pledge(ledger, goal, member=1, coins=10)
-    found, page = await ledger.history(GUILD, goal.id, member_id=1)
-    assert found == await ledger.goal(GUILD, goal.id)
+    found, page = await ledger.history.page(GUILD, goal.id, member_id=1)
+    assert found == await ledger.goals.lookup(GUILD, goal.id)
     assert page.total == 1 and [r.coins for r in page.items] == [10]
     with pytest.raises(NotFound):
-        await ledger.history(OTHER_GUILD, goal.id)
+        await ledger.history.page(OTHER_GUILD, goal.id)
     with pytest.raises(NotFound):
-        await ledger.history(GUILD, 404)
+        await ledger.history.page(GUILD, 404)
 
 
 # -- closing -----------------------------------------------------------------------------
@@ -773,7 +859,7 @@ async def test_closing_gives_a_summary_and_closes_once(ledger: Ledger, clock: Cl
     goal = await make_goal(ledger, target=1000)
     for member, coins in [(1, 100), (2, 300), (3, 200), (4, 50), (2, 10)]:
         await pledge(ledger, goal, member=member, coins=coins)
-    summary = await ledger.close_goal(GUILD, goal.id, closed_by=MOD)
+    summary = await ledger.goals.close(GUILD, goal.id, closed_by=MOD)
     assert (summary.total, summary.contributors, summary.percent) == (660, 4, 66)
     assert [(r.rank, r.member_id, r.coins) for r in summary.top] == [
         (1, 2, 310),
@@ -783,10 +869,10 @@ async def test_closing_gives_a_summary_and_closes_once(ledger: Ledger, clock: Cl
     assert summary.goal.closed and summary.goal.closed_reason == CLOSED_BY_MODERATOR
     assert summary.goal.closed_by == MOD and summary.goal.closed_at == clock.now
     assert summary.remaining == 340 and not summary.completed
-    with pytest.raises(Conflict, match="already closed"):
-        await ledger.close_goal(GUILD, goal.id, closed_by=MOD)
+    with pytest.raises(Conflict, match=r"goals\.already_closed"):
+        await ledger.goals.close(GUILD, goal.id, closed_by=MOD)
     with pytest.raises(ValueError):
-        await ledger.close_goal(GUILD, goal.id, closed_by=MOD, reason="bored")  # type: ignore[arg-type]
+        await ledger.goals.close(GUILD, goal.id, closed_by=MOD, reason="bored")  # type: ignore[arg-type]
 
 
 async def test_deadlines_close_goals_even_ones_that_fell_due_while_down(
@@ -797,21 +883,21 @@ async def test_deadlines_close_goals_even_ones_that_fell_due_while_down(
         later = await make_goal(ledger, "Later", deadline=clock.now + dt.timedelta(days=3))
         await make_goal(ledger, "Forever")
         await pledge(ledger, overdue, member=1, coins=400)
-        assert await ledger.close_due_goals() == []
-        assert await ledger.next_deadline() == overdue.deadline
+        assert await ledger.goals.close_due() == []
+        assert await ledger.goals.next_deadline() == overdue.deadline
     # The bot is down for a day; a new process starts.
     clock.advance(days=1)
     async with Ledger(db, clock=clock) as ledger:
-        assert await ledger.next_deadline() == overdue.deadline  # already past: close now
-        summaries = await ledger.close_due_goals()
+        assert await ledger.goals.next_deadline() == overdue.deadline  # already past: close now
+        summaries = await ledger.goals.close_due()
         assert [s.goal.id for s in summaries] == [overdue.id]
         assert summaries[0].total == 400 and summaries[0].goal.closed_reason == CLOSED_BY_DEADLINE
         assert summaries[0].goal.closed_by is None
-        assert await ledger.close_due_goals() == []
-        assert await ledger.next_deadline() == later.deadline
+        assert await ledger.goals.close_due() == []
+        assert await ledger.goals.next_deadline() == later.deadline
         clock.advance(days=2)
-        assert [s.goal.id for s in await ledger.close_due_goals()] == [later.id]
-        assert await ledger.next_deadline() is None
+        assert [s.goal.id for s in await ledger.goals.close_due()] == [later.id]
+        assert await ledger.goals.next_deadline() is None
 
 
 # -- export ------------------------------------------------------------------------------
@@ -821,14 +907,14 @@ async def test_export_round_trips_and_neutralises_formulas(ledger: Ledger) -> No
     goal = await make_goal(ledger, 'Gifts, "big" ones')
     entry = await pledge(ledger, goal, member=1, coins=500)
     await pledge(ledger, goal, member=2, coins=7)
-    await ledger.void(
+    await ledger.voids.cancel(
         GUILD,
         entry.entry_id,
         reason='=HYPERLINK("http://evil.example","click")',
         moderator_id=MOD,
         interaction_id=iid(),
     )
-    text = await ledger.export_csv(GUILD, goal.id)
+    _, text = await ledger.history.export_csv(GUILD, goal.id)
     assert "\r\n" in text
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [row["kind"] for row in rows] == ["contribution", "contribution", "void"]
@@ -846,7 +932,8 @@ async def test_export_round_trips_and_neutralises_formulas(ledger: Ledger) -> No
 async def test_every_formula_start_is_neutralised(ledger: Ledger, start: str) -> None:
     goal = await make_goal(ledger, f"{start}SUM(A1) goal")
     await pledge(ledger, goal, member=1, coins=5)
-    rows = list(csv.reader(io.StringIO(await ledger.export_csv(GUILD, goal.id), newline="")))
+    _, text = await ledger.history.export_csv(GUILD, goal.id)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[1][10].startswith("'")
 
 
@@ -862,9 +949,11 @@ async def test_check_consistency_finds_tampered_totals(
     await pledge(ledger, b, member=2, coins=5)
     clock.advance(days=8)
     await pledge(ledger, a, member=2, coins=7)
-    await ledger.void(GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=iid())
-    assert await ledger.check_consistency() == []
-    assert await ledger.check_consistency(GUILD) == []
+    await ledger.voids.cancel(
+        GUILD, entry.entry_id, reason="r", moderator_id=MOD, interaction_id=iid()
+    )
+    assert await ledger.audit.check_consistency() == []
+    assert await ledger.audit.check_consistency(GUILD) == []
     async with raw(db) as conn:
         conn.execute(
             "UPDATE scope_totals SET coins = coins + 1 WHERE guild_id = ? AND goal_id = ?"
@@ -875,11 +964,11 @@ async def test_check_consistency_finds_tampered_totals(
             "UPDATE member_totals SET coins = 99 WHERE goal_id = 0 AND member_id = 2"
             " AND period = 'all'"
         )
-    problems = await ledger.check_consistency()
+    problems = await ledger.audit.check_consistency()
     assert len(problems) == 2, problems
     assert any(f"goal #{a.id} period all" in p for p in problems)
     assert any("server period all member 2" in p for p in problems)
-    assert await ledger.check_consistency(OTHER_GUILD) == []
+    assert await ledger.audit.check_consistency(OTHER_GUILD) == []
 
 
 async def test_check_consistency_finds_missing_and_extra_total_rows(
@@ -890,7 +979,7 @@ async def test_check_consistency_finds_missing_and_extra_total_rows(
     await pledge(ledger, goal, member=2, coins=40)
     async with raw(db) as conn:
         conn.execute("DELETE FROM member_totals WHERE member_id = 1 AND period = 'all'")
-    problems = await ledger.check_consistency()
+    problems = await ledger.audit.check_consistency()
     assert len(problems) == 2 and all(
         "member 1: stored (coins, entries, last entry) missing" in p for p in problems
     )
@@ -904,11 +993,11 @@ async def test_check_consistency_finds_missing_and_extra_total_rows(
             "INSERT INTO member_totals VALUES (?, ?, 'all', 77, 5, 1, 1)", (GUILD, goal.id)
         )
         conn.execute("INSERT INTO scope_totals VALUES (?, 0, '1999-01', 5, 1, 1)", (GUILD,))
-    assert await ledger.check_consistency() == [
+    assert await ledger.audit.check_consistency() == [
         "1 member totals have no ledger rows behind them",
         "1 totals have no ledger rows behind them",
     ]
-    assert await ledger.check_consistency(OTHER_GUILD) == []
+    assert await ledger.audit.check_consistency(OTHER_GUILD) == []
 
 
 async def test_check_consistency_finds_a_missing_milestone(ledger: Ledger, db: Database) -> None:
@@ -917,7 +1006,7 @@ async def test_check_consistency_finds_a_missing_milestone(ledger: Ledger, db: D
     async with raw(db) as conn:
         conn.execute("DROP TRIGGER goal_milestones_no_delete")
         conn.execute("DELETE FROM goal_milestones")
-    assert await ledger.check_consistency() == [
+    assert await ledger.audit.check_consistency() == [
         f"goal #{goal.id} (guild {GUILD}) has reached 25% but no milestone is recorded"
     ]
 
@@ -951,11 +1040,11 @@ async def test_the_database_itself_guards_the_ledger(
     closed = await make_goal(ledger, "Closed")
     await pledge(ledger, goal, member=1, coins=300)  # records the 25 % milestone
     await pledge(ledger, closed, member=1, coins=30)
-    await ledger.close_goal(GUILD, closed.id, closed_by=MOD)
+    await ledger.goals.close(GUILD, closed.id, closed_by=MOD)
     async with raw(db) as conn:
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute(sql)
-    assert await ledger.check_consistency() == []
+    assert await ledger.audit.check_consistency() == []
 
 
 # -- server settings ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The coin price table (data in `data/prices.yaml`) and dollar estimates.
+"""The coin price table (data in `coinhelp/data/prices.yaml`) and dollar estimates.
 
 The table holds real packages (coins for a price). An estimate for any
 number of coins is a range: the low end at the best per-coin rate of any
@@ -18,7 +18,7 @@ import yaml
 
 from coinhelp.errors import ConfigError
 
-PRICES_FILE = Path(__file__).parent / "data" / "prices.yaml"
+PRICES_FILE = Path(__file__).parent.parent / "data" / "prices.yaml"
 CENT = Decimal("0.01")
 
 

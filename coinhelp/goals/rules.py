@@ -2,7 +2,8 @@
 
 Pure functions with no I/O (the price table is read once, from package
 data). Each `validate_*`/`parse_*` returns the cleaned value or raises
-InvalidInput with a message meant for the member who typed it.
+InvalidInput keyed "goals.<name>", worded for the member who typed it in
+templates/errors/goals.j2.
 
 Decisions:
 - A deadline is UTC. A date alone means the end of that day, 23:59:59 UTC,
@@ -26,7 +27,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from numbers import Integral, Real
 
 from coinhelp.errors import InvalidInput
-from coinhelp.prices import Estimate, PriceTable, default_price_table
+from coinhelp.goals.prices import Estimate, PriceTable, default_price_table
 
 PLEDGE_MIN = 1
 PLEDGE_MAX = 1_000_000
@@ -38,11 +39,6 @@ CREATOR_MAX = 100
 DESCRIPTION_MAX = 1000
 REASON_MAX = 200
 DEADLINE_MAX_AHEAD = dt.timedelta(days=731)
-
-DEADLINE_FORMATS_HELP = (
-    "Write the deadline in UTC as a date like `2026-12-24` (the end of that day) "
-    "or a date and time like `2026-12-24 20:00`."
-)
 
 _DEADLINE = re.compile(
     r"""^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})
@@ -62,21 +58,21 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 
 def _whole_number(value: object) -> int:
     if isinstance(value, bool):
-        raise InvalidInput("Coins are counted in whole numbers.")
+        raise InvalidInput("goals.whole_coins")
     if isinstance(value, Integral):
         return int(value)
     if isinstance(value, Real) and math.isfinite(value) and math.floor(value) == value:
         return int(float(value))
-    raise InvalidInput("Coins are counted in whole numbers.")
+    raise InvalidInput("goals.whole_coins")
 
 
 def validate_coins(value: object) -> int:
     """A pledge's coins as an int, 1 to 1,000,000; raises InvalidInput."""
     coins = _whole_number(value)
     if coins < PLEDGE_MIN:
-        raise InvalidInput(f"Pledge at least {PLEDGE_MIN} coin.")
+        raise InvalidInput("goals.pledge_too_small", minimum=PLEDGE_MIN)
     if coins > PLEDGE_MAX:
-        raise InvalidInput(f"A single pledge can be at most {PLEDGE_MAX:,} coins.")
+        raise InvalidInput("goals.pledge_too_large", maximum=PLEDGE_MAX)
     return coins
 
 
@@ -84,24 +80,25 @@ def validate_target(value: object) -> int:
     """A goal's target as an int, 1 to 10,000,000,000; raises InvalidInput."""
     target = _whole_number(value)
     if target < TARGET_MIN:
-        raise InvalidInput(f"A goal's target must be at least {TARGET_MIN} coin.")
+        raise InvalidInput("goals.target_too_small", minimum=TARGET_MIN)
     if target > TARGET_MAX:
-        raise InvalidInput(f"A goal's target can be at most {TARGET_MAX:,} coins.")
+        raise InvalidInput("goals.target_too_large", maximum=TARGET_MAX)
     return target
 
 
 # -- text ----------------------------------------------------------------------
 
 
-def _one_line(text: str, what: str, limit: int) -> str:
+def _one_line(text: str, field: str, limit: int) -> str:
+    """`text` cleaned to one line; errors name the `field` ("name", "creator", "reason")."""
     text = unicodedata.normalize("NFC", text).strip(" \t\r\n\f\v" + _INVISIBLE)
     if any(ch in "\r\n" for ch in text):
-        raise InvalidInput(f"{what} must fit on one line.")
+        raise InvalidInput("goals.not_one_line", field=field)
     if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in text):
-        raise InvalidInput(f"{what} contains control characters.")
+        raise InvalidInput("goals.control_characters", field=field)
     text = " ".join(text.split())
     if len(text) > limit:
-        raise InvalidInput(f"{what} can be at most {limit} characters ({len(text)} given).")
+        raise InvalidInput("goals.too_long", field=field, limit=limit, given=len(text))
     return text
 
 
@@ -114,13 +111,13 @@ def _has_substance(text: str) -> bool:
 
 def validate_goal_name(text: str) -> str:
     """The cleaned goal name; raises InvalidInput (see the module docstring)."""
-    name = _one_line(text, "A goal name", NAME_MAX)
+    name = _one_line(text, "name", NAME_MAX)
     if not name:
-        raise InvalidInput("Give the goal a name.")
+        raise InvalidInput("goals.name_missing")
     if not _has_substance(name):
-        raise InvalidInput("A goal name needs at least one letter, digit or emoji.")
+        raise InvalidInput("goals.name_without_letters")
     if _GOAL_ID_LIKE.match(name):
-        raise InvalidInput("A goal name can't be just a number: numbers are goal ids.")
+        raise InvalidInput("goals.name_is_number")
     return name
 
 
@@ -133,7 +130,7 @@ def validate_creator(text: str | None) -> str | None:
     """The TikTok creator's name, one line, at most 100 characters; blank → None."""
     if text is None:
         return None
-    creator = _one_line(text, "The creator's name", CREATOR_MAX)
+    creator = _one_line(text, "creator", CREATOR_MAX)
     return creator or None
 
 
@@ -146,20 +143,19 @@ def validate_description(text: str | None) -> str | None:
         (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in _BIDI_CONTROLS
         for ch in description
     ):
-        raise InvalidInput("The description contains control characters.")
+        raise InvalidInput("goals.control_characters", field="description")
     if len(description) > DESCRIPTION_MAX:
         raise InvalidInput(
-            f"The description can be at most {DESCRIPTION_MAX:,} characters "
-            f"({len(description):,} given)."
+            "goals.description_too_long", limit=DESCRIPTION_MAX, given=len(description)
         )
     return description or None
 
 
 def validate_reason(text: str) -> str:
     """A void's reason: one line, 1 to 200 characters; raises InvalidInput."""
-    reason = _one_line(text, "The reason", REASON_MAX)
+    reason = _one_line(text, "reason", REASON_MAX)
     if not _has_substance(reason):
-        raise InvalidInput("Say why the entry is cancelled.")
+        raise InvalidInput("goals.reason_missing")
     return reason
 
 
@@ -176,7 +172,7 @@ def parse_deadline(text: str, now: dt.datetime) -> dt.datetime:
     """
     match = _DEADLINE.match(text.strip()) if len(text) <= 40 else None
     if not match:
-        raise InvalidInput(f"I couldn't read that deadline. {DEADLINE_FORMATS_HELP}")
+        raise InvalidInput("goals.deadline_unreadable")
     parts = match.groupdict()
     zone = dt.UTC
     if parts["zone"] and parts["zone"].upper() not in ("Z", "UTC"):
@@ -199,9 +195,7 @@ def parse_deadline(text: str, now: dt.datetime) -> dt.datetime:
                 tzinfo=zone,
             )
     except ValueError as exc:
-        raise InvalidInput(
-            f"That deadline is not a real date or time. {DEADLINE_FORMATS_HELP}"
-        ) from exc
+        raise InvalidInput("goals.deadline_not_real") from exc
     return validate_deadline(when, now)
 
 
@@ -215,9 +209,9 @@ def validate_deadline(when: dt.datetime, now: dt.datetime) -> dt.datetime:
         raise ValueError("deadlines must be timezone-aware")
     when = when.astimezone(dt.UTC)
     if when <= now:
-        raise InvalidInput("That deadline is in the past (deadlines are in UTC).")
+        raise InvalidInput("goals.deadline_past")
     if when - now > DEADLINE_MAX_AHEAD:
-        raise InvalidInput("A deadline can be at most 2 years ahead.")
+        raise InvalidInput("goals.deadline_too_far")
     return when
 
 
@@ -279,21 +273,20 @@ def _money(amount: Decimal, *, whole: bool, rounding: str) -> str:
     return f"${amount:,.2f}"
 
 
-def estimate_text(coins: int, table: PriceTable | None = None) -> str:
-    """'about $681–$686' for 44,999 coins: whole dollars from $100 up, else cents."""
+def dollar_range(coins: int, table: PriceTable | None = None) -> tuple[str, str]:
+    """('$681', '$686') for 44,999 coins: whole dollars from $100 up, else cents.
+
+    The two ends are equal when the estimate is exact. The words around them
+    are the macro `estimate` in templates/goals/_macros.j2.
+    """
     estimate = usd_estimate(coins, table)
     whole = estimate.low >= 100
     low = _money(estimate.low, whole=whole, rounding=ROUND_FLOOR)
     high = _money(estimate.high, whole=whole, rounding=ROUND_CEILING)
-    return f"about {low}" if low == high else f"about {low}–{high}"
+    return low, high
 
 
-def estimate_note(table: PriceTable | None = None) -> str:
-    """The caveat shown with every estimate, built from the table itself."""
-    table = table or default_price_table()
-    smallest, largest = table.packages[0], table.packages[-1]
-    return (
-        f"Estimate from {table.region} prices ({smallest.coins:,} coins for "
-        f"${smallest.price} up to {largest.coins:,} coins for ${largest.price}); "
-        "prices vary by region and change, so check the price at checkout."
-    )
+def price_table() -> PriceTable:
+    """The table every estimate uses; the estimate note quotes it
+    (macro `estimate_note` in templates/goals/_macros.j2)."""
+    return default_price_table()
