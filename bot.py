@@ -30,8 +30,9 @@ from cogs.views import PageButton, Pagers
 from coinhelp import __version__
 from coinhelp.db import Database
 from coinhelp.errors import ConfigError
-from coinhelp.faqdata import FaqEntry, load_curated
-from coinhelp.faqstore import FaqStore
+from coinhelp.faq.curated import load_curated
+from coinhelp.faq.entries import FaqEntry
+from coinhelp.faq.store import FaqStore
 from coinhelp.guildsettings import GuildSettingsStore
 from coinhelp.ledger import Ledger
 from coinhelp.prices import default_price_table

@@ -25,7 +25,8 @@ from bench.data import DataSpec
 from bot import CoinhelpBot, create_bot
 from cogs.views import Pager
 from coinhelp.db import Database
-from coinhelp.faqdata import FaqEntry, load_curated
+from coinhelp.faq.curated import load_curated
+from coinhelp.faq.entries import FaqEntry
 from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
 from standin import Guild, Member, StandIn, redirect_discord, restore_discord
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bot import create_bot
 from coinhelp.db import Database
-from coinhelp.faqdata import load_curated
+from coinhelp.faq.curated import load_curated
 from coinhelp.settings import Settings
 from sandbox.console import Console
 from sandbox.errors import SandboxError

@@ -20,7 +20,8 @@ import pytest_asyncio
 
 from bot import CoinhelpBot, create_bot
 from coinhelp.db import Database
-from coinhelp.faqdata import FaqEntry, load_curated
+from coinhelp.faq.curated import load_curated
+from coinhelp.faq.entries import FaqEntry
 from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
 from standin import Channel, Guild, InteractionHandle, Member, Role, StandIn, permissions
 
