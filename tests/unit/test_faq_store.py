@@ -765,3 +765,21 @@ async def test_an_override_keeps_the_curated_example_questions(tmp_path) -> None
         assert (await store.get(1, "refund")).examples == curated.examples
     finally:
         await db.close()
+
+
+async def test_admin_keys_for_autocomplete_put_keys_starting_with_the_text_first(
+    store: FaqStore,
+) -> None:
+    await set_entry(store, "presale", title="Presale")
+    assert await store.admin_keys(GUILD_A, " RE") == ("recharge-app", "refund", "presale")
+    assert await store.admin_keys(GUILD_A, "re", limit=2) == ("recharge-app", "refund")
+    assert await store.admin_keys(GUILD_A, "nothing-like-it") == ()
+
+
+async def test_an_import_file_must_be_utf8(store: FaqStore) -> None:
+    with refused(InvalidInput, "not UTF-8 text"):
+        await store.import_yaml(GUILD_A, b"\xff\xfe\x00binary", editor_id=MOD)
+    text = "entries:\n  cafe:\n    title: Café ☕\n    body: Crème.\n"
+    result = await store.import_yaml(GUILD_A, text.encode(), editor_id=MOD)
+    assert result.added == ("cafe",)
+    assert (await store.get(GUILD_A, "cafe")).title == "Café ☕"
