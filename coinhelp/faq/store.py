@@ -16,7 +16,7 @@ Errors (all `UserError`, keys "faq.<name>", worded in templates/errors/faq.j2):
 Reads (`entries`, `get`, `matcher`) are on the hot path of every /faq, /ask
 and autocomplete, so each server's merged view is cached in memory and
 dropped whenever that server writes; a server without edits shares the
-curated view and its matcher (bench/ measures both).
+curated view and its matcher (bench/commands.py times the commands on it).
 
 Export and import (file shape in coinhelp.faq.transfer): the whole file is
 checked before anything is written, and everything is written in one
@@ -37,27 +37,31 @@ from coinhelp.db import Database
 from coinhelp.errors import Conflict, InvalidInput, NotFound
 from coinhelp.faq.entries import EntryText, FaqEntry, checked_key, checked_text, normal_key
 from coinhelp.faq.names import Clash, NameIndex
-from coinhelp.faq.transfer import ImportProblem, export_text, import_text, parse_import, refused
+from coinhelp.faq.transfer import (
+    ImportProblem,
+    export_text,
+    import_refused,
+    import_text,
+    parse_import,
+)
 from coinhelp.faq.versions import (
-    CURRENT_SQL,
-    VERSION_COLUMNS,
     FaqVersion,
     State,
     Status,
     append_version,
     check_version_room,
     load_states,
-    parse_time,
-    states_of,
-    text_of,
-    versions_of,
+    load_version,
+    read_last_text,
+    read_states,
+    read_versions,
 )
 from coinhelp.matcher import Matcher
 
 log = logging.getLogger(__name__)
 
 # A server may have at most this many keys in effect (overrides, custom
-# entries and hidden curated entries), so no server can bloat every read.
+# entries and hidden curated entries), so no server can bloat the database.
 MAX_ENTRIES_PER_GUILD = 500
 
 
@@ -149,16 +153,9 @@ class FaqStore:
             return view.entries[key]
         state = view.states.get(key)
         if state is not None and (state.status != "curated" or key not in self._curated):
-            rows = await self._db.fetchall(
-                "SELECT title, aliases, body, created_at FROM faq_versions"
-                " WHERE guild_id = ? AND key = ? AND status = 'edited'"
-                " ORDER BY version DESC LIMIT 1",
-                (guild_id, key),
-            )
-            if rows:
-                text = text_of(rows[0])
-                assert text is not None  # the status is 'edited'
-                return self._entry(key, text, parse_time(rows[0]["created_at"]))
+            last = await read_last_text(self._db, guild_id, key)
+            if last is not None:
+                return self._entry(key, *last)
         return self._curated.get(key)
 
     async def history(self, guild_id: int, key: str) -> list[FaqVersion]:
@@ -167,22 +164,17 @@ class FaqStore:
         Raises NotFound for a key that is neither curated nor was ever used here.
         """
         key = normal_key(key)
-        rows = await self._db.fetchall(
-            f"SELECT {VERSION_COLUMNS} FROM faq_versions"
-            " WHERE guild_id = ? AND key = ? ORDER BY version",
-            (guild_id, key),
-        )
-        if not rows and key not in self._curated:
+        versions = await read_versions(self._db, guild_id, key, self._curated.get(key))
+        if not versions and key not in self._curated:
             raise NotFound("faq.not_found", key=key)
-        return list(reversed(versions_of(guild_id, key, self._curated.get(key), rows)))
+        return versions[::-1]
 
     async def export_yaml(self, guild_id: int, *, header: str = "") -> str:
         """The server's overrides, custom entries and hidden keys as YAML.
 
         `header` (comment lines, templates/faq/export_header.j2) goes first.
         """
-        states = states_of(await self._db.fetchall(CURRENT_SQL, (guild_id, guild_id)))
-        return export_text(states, self._curated, header)
+        return export_text(await read_states(self._db, guild_id), self._curated, header)
 
     # ----------------------------------------------------------------- writes
 
@@ -275,23 +267,16 @@ class FaqStore:
         """
         key = normal_key(key)
         async with self._db.write() as conn:
-            target = list(
-                await conn.execute_fetchall(
-                    "SELECT status, title, aliases, body FROM faq_versions"
-                    " WHERE guild_id = ? AND key = ? AND version = ?",
-                    (guild_id, key, version),
-                )
-            )
+            target = await load_version(conn, guild_id, key, version)
             states = await load_states(conn, guild_id)
             current = states.get(key)
             if current is None:
                 raise NotFound("faq.no_versions", key=key)
-            if not target:
+            if target is None:
                 raise NotFound(
                     "faq.no_such_version", key=key, version=version, latest=current.version
                 )
-            status: Status = target[0]["status"]
-            text = text_of(target[0])
+            status, text = target
             if current.status == status and current.text == text:
                 raise Conflict("faq.already_shown", key=key, version=version)
             after = {**states, key: State(key, 0, status, text, self._clock())}
@@ -384,7 +369,7 @@ class FaqStore:
                         )
                         break
             if problems:
-                raise refused(problems)
+                raise import_refused(problems)
             for key, status, text in writes:
                 await append_version(
                     conn, guild_id, key, states.get(key), "import", status, text, editor_id, now
@@ -409,7 +394,7 @@ class FaqStore:
         if view is not None:
             return view
         generation = self._generations.get(guild_id, 0)
-        states = states_of(await self._db.fetchall(CURRENT_SQL, (guild_id, guild_id)))
+        states = await read_states(self._db, guild_id)
         if not states:
             view = self._curated_view
         elif all(state.status == "curated" for state in states.values()):

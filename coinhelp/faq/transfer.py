@@ -83,7 +83,7 @@ def import_text(data: str | bytes) -> str:
     return data
 
 
-def refused(problems: list[ImportProblem]) -> InvalidInput:
+def import_refused(problems: list[ImportProblem]) -> InvalidInput:
     """The error refusing a file for `problems`."""
     return InvalidInput("faq.import_problems", problems=problems)
 
@@ -195,7 +195,7 @@ def parse_import(text: str) -> ImportFile:
                 ImportProblem(line, None, "hidden_and_listed", {"key": key, "listed": listed[key]})
             )
     if problems:
-        raise refused(problems)
+        raise import_refused(problems)
     return ImportFile(tuple(entries), tuple(hidden))
 
 

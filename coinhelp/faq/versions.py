@@ -9,9 +9,9 @@ deletes); the current state of (server, key) is its latest version, one of:
               or a deleted custom entry; its history stays)
     curated   the server shows the curated text again (after a reset)
 
-This module reads and appends rows and says what each version changed
-(`Change`, worded by templates/faq/_macros.j2); coinhelp.faq.store decides
-which versions to write.
+This module holds the table's SQL (reads, appends, the version limit) and says
+what each version changed (`Change`, worded by templates/faq/_macros.j2);
+coinhelp.faq.store decides which versions to write.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any, Literal, NamedTuple
 
 import aiosqlite
 
+from coinhelp.db import Database
 from coinhelp.errors import InvalidInput
 from coinhelp.faq.entries import EntryText, FaqEntry
 
@@ -82,11 +83,11 @@ class State:
 
 # ---------------------------------------------------------------------- rows
 
-VERSION_COLUMNS = (
+_VERSION_COLUMNS = (
     "key, version, action, status, title, aliases, body, editor_id, created_at, reverted_from"
 )
 # The latest version of every key of one server.
-CURRENT_SQL = (
+_CURRENT_SQL = (
     "SELECT v.key, v.version, v.status, v.title, v.aliases, v.body, v.created_at"
     " FROM faq_versions AS v"
     " JOIN (SELECT key, MAX(version) AS version FROM faq_versions"
@@ -96,14 +97,49 @@ CURRENT_SQL = (
 )
 
 
-def states_of(rows: Iterable[sqlite3.Row]) -> dict[str, State]:
-    """Rows of CURRENT_SQL as the state of each key."""
-    return {state.key: state for state in map(_state_of, rows)}
+async def read_states(db: Database, guild_id: int) -> dict[str, State]:
+    """The latest version of every key of the server."""
+    return _states_of(await db.fetchall(_CURRENT_SQL, (guild_id, guild_id)))
 
 
 async def load_states(conn: aiosqlite.Connection, guild_id: int) -> dict[str, State]:
     """The latest version of every key of the server, read inside a write transaction."""
-    return states_of(await conn.execute_fetchall(CURRENT_SQL, (guild_id, guild_id)))
+    return _states_of(await conn.execute_fetchall(_CURRENT_SQL, (guild_id, guild_id)))
+
+
+async def load_version(
+    conn: aiosqlite.Connection, guild_id: int, key: str, version: int
+) -> tuple[Status, EntryText | None] | None:
+    """What version `version` of `key` showed (status and text), or None if there is none."""
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT status, title, aliases, body FROM faq_versions"
+            " WHERE guild_id = ? AND key = ? AND version = ?",
+            (guild_id, key, version),
+        )
+    )
+    return (rows[0]["status"], _text_of(rows[0])) if rows else None
+
+
+async def read_last_text(
+    db: Database, guild_id: int, key: str
+) -> tuple[EntryText, dt.datetime] | None:
+    """The last text `key` had in the server (shown or not) and when it was saved, or None."""
+    rows = await db.fetchall(
+        "SELECT title, aliases, body, created_at FROM faq_versions"
+        " WHERE guild_id = ? AND key = ? AND status = 'edited'"
+        " ORDER BY version DESC LIMIT 1",
+        (guild_id, key),
+    )
+    if not rows:
+        return None
+    text = _text_of(rows[0])
+    assert text is not None  # the status is 'edited'
+    return text, _parse_time(rows[0]["created_at"])
+
+
+def _states_of(rows: Iterable[sqlite3.Row]) -> dict[str, State]:
+    return {state.key: state for state in map(_state_of, rows)}
 
 
 def _state_of(row: sqlite3.Row) -> State:
@@ -111,19 +147,19 @@ def _state_of(row: sqlite3.Row) -> State:
         key=row["key"],
         version=row["version"],
         status=row["status"],
-        text=text_of(row),
-        created_at=parse_time(row["created_at"]),
+        text=_text_of(row),
+        created_at=_parse_time(row["created_at"]),
     )
 
 
-def text_of(row: sqlite3.Row) -> EntryText | None:
+def _text_of(row: sqlite3.Row) -> EntryText | None:
     """The title, aliases and body a row saved, or None if it saved none."""
     if row["title"] is None:
         return None
     return EntryText(row["title"], tuple(json.loads(row["aliases"])), row["body"])
 
 
-def parse_time(text: str) -> dt.datetime:
+def _parse_time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
@@ -177,13 +213,24 @@ async def append_version(
 # ----------------------------------------------------------------- history
 
 
-def versions_of(
-    guild_id: int, key: str, curated: FaqEntry | None, rows: Iterable[sqlite3.Row]
+async def read_versions(
+    db: Database, guild_id: int, key: str, curated: FaqEntry | None
 ) -> list[FaqVersion]:
-    """The rows of one key (oldest first, VERSION_COLUMNS) as versions, each saying what changed.
+    """Every version of `key` in the server, oldest first, each saying what it changed.
 
     `curated` is the key's curated entry, if any: what the first edit changed.
     """
+    rows = await db.fetchall(
+        f"SELECT {_VERSION_COLUMNS} FROM faq_versions"
+        " WHERE guild_id = ? AND key = ? ORDER BY version",
+        (guild_id, key),
+    )
+    return _versions_of(guild_id, key, curated, rows)
+
+
+def _versions_of(
+    guild_id: int, key: str, curated: FaqEntry | None, rows: Iterable[sqlite3.Row]
+) -> list[FaqVersion]:
     curated_text = (
         None if curated is None else EntryText(curated.title, curated.aliases, curated.body)
     )
@@ -193,7 +240,7 @@ def versions_of(
     versions = []
     for row in rows:
         status: Status = row["status"]
-        text = text_of(row)
+        text = _text_of(row)
         changes: list[Change] = []
         if row["reverted_from"] is not None:
             changes.append(Change("restored_version", {"version": row["reverted_from"]}))
@@ -225,7 +272,7 @@ def versions_of(
                 aliases=() if text is None else text.aliases,
                 body=None if text is None else text.body,
                 editor_id=row["editor_id"],
-                created_at=parse_time(row["created_at"]),
+                created_at=_parse_time(row["created_at"]),
                 reverted_from=row["reverted_from"],
                 changes=tuple(changes),
             )
