@@ -30,7 +30,7 @@ from bench.stats import Summary, timed
 from bench.workload import settle
 from bench.world import curated
 from coinhelp import matcher as matcher_module
-from coinhelp.faqdata import FaqEntry
+from coinhelp.faq.entries import FaqEntry
 from coinhelp.matcher import Matcher
 
 _WORD = re.compile(r"[a-z]{3,}")

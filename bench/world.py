@@ -22,7 +22,8 @@ import standin.models
 from bench import data
 from bench.data import DataSpec
 from cogs.views import Pager
-from coinhelp.faqdata import FaqEntry, load_curated
+from coinhelp.faq.curated import load_curated
+from coinhelp.faq.entries import FaqEntry
 from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
 from coinhelp_discord.bot import CoinhelpBot
 from coinhelp_discord.launcher import tune_process

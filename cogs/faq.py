@@ -19,9 +19,16 @@ from cogs.common import (
     reply,
 )
 from cogs.views import owner_only, sent_once
-from coinhelp.errors import InvalidInput, NotFound
-from coinhelp.faqdata import ALIAS_MAX, BODY_MAX, TITLE_MAX, FaqEntry
-from coinhelp.faqstore import IMPORT_MAX_BYTES
+from coinhelp.errors import NotFound
+from coinhelp.faq.entries import (
+    ALIAS_MAX,
+    ALIASES_MAX_COUNT,
+    BODY_MAX,
+    TITLE_MAX,
+    FaqEntry,
+    normal_key,
+)
+from coinhelp.faq.transfer import check_import_size
 from coinhelp.render import CHOICES_MAX, EMBED_DESCRIPTION_MAX, Renderer, one_line, split_pages
 
 if TYPE_CHECKING:
@@ -47,7 +54,7 @@ class FaqCommands(commands.Cog):
         embeds = [discord.Embed(description=page, colour=COLOUR) for page in answer.pages]
         embeds[0].title = answer.title
         if answer.sources:
-            embeds[-1].add_field(name="Sources", value=answer.sources, inline=False)
+            embeds[-1].add_field(name=answer.sources_label, value=answer.sources, inline=False)
         embeds[-1].set_footer(text=answer.footer)
         return embeds
 
@@ -127,6 +134,7 @@ class FaqCommands(commands.Cog):
 class RenderedAnswer(NamedTuple):
     title: str
     pages: tuple[str, ...]
+    sources_label: str
     sources: str
     footer: str
 
@@ -137,7 +145,9 @@ def rendered_answer(renderer: Renderer, entry: FaqEntry) -> RenderedAnswer:
     and an edit makes a new entry (FaqEntry is frozen)."""
     parts = renderer.parts("faq/answer.j2", entry=entry)
     pages = tuple(split_pages(parts["description"], EMBED_DESCRIPTION_MAX))
-    return RenderedAnswer(parts["title"], pages, parts["sources"], parts["footer"])
+    return RenderedAnswer(
+        parts["title"], pages, parts["sources_label"], parts["sources"], parts["footer"]
+    )
 
 
 class EntryButton(
@@ -208,20 +218,15 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Every key a moderator can act on here, hidden and deleted ones included."""
-        keys = await self.bot.faq.admin_keys(interaction.guild_id or 0)
-        wanted = current.strip().lower()
-        starts = [key for key in keys if key.startswith(wanted)]
-        contains = [key for key in keys if wanted in key and not key.startswith(wanted)]
-        return [
-            app_commands.Choice(name=key, value=key) for key in (starts + contains)[:CHOICES_MAX]
-        ]
+        keys = await self.bot.faq.admin_keys(interaction.guild_id or 0, current, limit=CHOICES_MAX)
+        return [app_commands.Choice(name=key, value=key) for key in keys]
 
     @app_commands.command(name="set")
     @app_commands.describe(key="The entry to edit, or a new key (lowercase-with-hyphens)")
     @app_commands.autocomplete(key=key_autocomplete)
     async def set_(self, interaction: Interaction, key: app_commands.Range[str, 1, 50]) -> None:
         """Edit an entry (or add a new one) for this server in a form."""
-        key = key.strip().lower()
+        key = normal_key(key)
         current = await self.bot.faq.draft(interaction.guild_id or 0, key)
         await interaction.response.send_modal(FaqEntryModal(self, key, current))
 
@@ -247,7 +252,7 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
     @app_commands.autocomplete(key=key_autocomplete)
     async def history(self, interaction: Interaction, key: str) -> None:
         """Every version of this server's entry: who, when, what changed."""
-        await self.history_pages.start(interaction, key.strip().lower())
+        await self.history_pages.start(interaction, normal_key(key))
 
     async def history_page(
         self, interaction: Interaction, key: str, index: int
@@ -255,9 +260,7 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
         await ensure_moderator(interaction)  # also for page buttons, pressed any time later
         versions = await self.bot.faq.history(interaction.guild_id or 0, key)
         if not versions:
-            raise NotFound(
-                f"`{one_line(key, 50)}` has no edits in this server yet: it shows the curated text."
-            )
+            raise NotFound("faq.no_edits", key=key)
         pages = [versions[i : i + HISTORY_PAGE] for i in range(0, len(versions), HISTORY_PAGE)]
         index = min(index, len(pages) - 1)
         parts = self.bot.renderer.parts(
@@ -281,7 +284,8 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
     async def export(self, interaction: Interaction) -> None:
         """This server's FAQ changes as a YAML file."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        text = await self.bot.faq.export_yaml(interaction.guild_id or 0)
+        header = self.bot.renderer.text("faq/export_header.j2")
+        text = await self.bot.faq.export_yaml(interaction.guild_id or 0, header=header)
         file = attachment(interaction, text.encode(), "coinhelp-faq.yaml")
         await reply(interaction, self.bot.renderer.text("faq/exported.j2"), file=file)
 
@@ -289,18 +293,11 @@ class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
     @app_commands.describe(file="A YAML file made by /faqadmin export")
     async def import_(self, interaction: Interaction, file: discord.Attachment) -> None:
         """Load FAQ entries from a YAML file; a bad file changes nothing."""
-        if file.size > IMPORT_MAX_BYTES:
-            raise InvalidInput("That file is too large: FAQ files can be up to 1 MB.")
+        check_import_size(file.size)  # before downloading it
         # Downloading and checking a large file can take longer than Discord's 3 s.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            text = (await file.read()).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(
-                "That file is not UTF-8 text: export a YAML file and try again."
-            ) from exc
         result = await self.bot.faq.import_yaml(
-            interaction.guild_id or 0, text, editor_id=interaction.user.id
+            interaction.guild_id or 0, await file.read(), editor_id=interaction.user.id
         )
         await reply(interaction, self.bot.renderer.text("faq/imported.j2", result=result))
 
@@ -309,24 +306,25 @@ class FaqEntryModal(CoinhelpModal):
     """Title, aliases and body of one entry, prefilled with what the server sees now."""
 
     def __init__(self, admin: FaqAdmin, key: str, current: FaqEntry | None) -> None:
-        super().__init__(title=one_line(f"FAQ: {key}", 45), custom_id="coinhelp:faq:edit")
+        words = admin.bot.renderer.parts("faq/edit_modal.j2", key=key)
+        super().__init__(title=words["title"], custom_id="coinhelp:faq:edit")
         self.admin = admin
         self.key = key
         self.entry_title: discord.ui.TextInput[FaqEntryModal] = discord.ui.TextInput(
-            label="Title",
+            label=words["title_label"],
             custom_id="coinhelp:faq:title",
             default=current.title if current else None,
             max_length=TITLE_MAX,
         )
         self.aliases: discord.ui.TextInput[FaqEntryModal] = discord.ui.TextInput(
-            label="Aliases (comma-separated)",
+            label=words["aliases_label"],
             custom_id="coinhelp:faq:aliases",
             default=", ".join(current.aliases) if current else None,
             required=False,
-            max_length=10 * (ALIAS_MAX + 2),
+            max_length=ALIASES_MAX_COUNT * (ALIAS_MAX + 2),  # and ", " between them
         )
         self.body: discord.ui.TextInput[FaqEntryModal] = discord.ui.TextInput(
-            label="Answer (Discord Markdown)",
+            label=words["body_label"],
             custom_id="coinhelp:faq:body",
             style=discord.TextStyle.paragraph,
             default=current.body if current else None,

@@ -78,7 +78,8 @@ from typing import Literal
 
 import yaml
 
-from coinhelp.faqdata import FaqEntry, name_form
+from coinhelp.faq.entries import FaqEntry
+from coinhelp.faq.names import name_form
 
 log = logging.getLogger(__name__)
 

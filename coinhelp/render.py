@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from jinja2.runtime import Context
 
 from coinhelp.errors import UserError
+from coinhelp.faq.entries import is_key
 from coinhelp.i18n import Catalogs, current_language, format_number
 from coinhelp.shipped import TEMPLATES_DIR
 
@@ -35,7 +36,9 @@ CHOICES_MAX = 25
 
 ELLIPSIS = "…"
 _MARKDOWN_CHARS = re.compile(r"([\\*_`~|>#\[\]()-])")
-_MASS_MENTION = re.compile(r"@(everyone|here)")
+# What Discord turns into a mass ping: lowercase @everyone or @here, wherever it
+# stands. Shipped answers may not contain it either (coinhelp.faq.curated).
+MASS_MENTION = re.compile(r"@(everyone|here)")
 
 
 def clip(text: str, limit: int, marker: str = ELLIPSIS) -> str:
@@ -75,7 +78,7 @@ def escape_markdown(text: str) -> str:
 
 def defuse_mentions(text: str) -> str:
     """Break @everyone/@here visually too (the bot never pings them anyway)."""
-    return _MASS_MENTION.sub("@\u200b\\1", text)
+    return MASS_MENTION.sub("@\u200b\\1", text)
 
 
 def one_line(text: str, limit: int = CHOICE_NAME_MAX) -> str:
@@ -148,6 +151,7 @@ class Renderer:
             plural=plural,
             discord_time=discord_time,
         )
+        self.env.tests.update(faq_key=is_key)
         # A folder's macros (`<folder>/_macros.j2`) are loaded once and shared as
         # the global `<folder>_macros`: an {% import %} inside a block would load
         # and look them up again on every render.

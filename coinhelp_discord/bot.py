@@ -13,8 +13,8 @@ from discord.ext import commands
 from cogs.common import CoinhelpTree
 from cogs.views import PageButton, Pagers
 from coinhelp.db import Database
-from coinhelp.faqdata import FaqEntry
-from coinhelp.faqstore import FaqStore
+from coinhelp.faq.entries import FaqEntry
+from coinhelp.faq.store import FaqStore
 from coinhelp.goals.ledger import Ledger
 from coinhelp.guildsettings import GuildSettingsStore
 from coinhelp.i18n import Catalogs

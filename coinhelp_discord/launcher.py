@@ -22,7 +22,8 @@ import discord
 from coinhelp import __version__
 from coinhelp.db import Database
 from coinhelp.errors import ConfigError
-from coinhelp.faqdata import FaqEntry, load_curated
+from coinhelp.faq.curated import load_curated
+from coinhelp.faq.entries import FaqEntry
 from coinhelp.goals.prices import default_price_table
 from coinhelp.settings import Settings, load_settings
 from coinhelp_discord.bot import CoinhelpBot, create_bot

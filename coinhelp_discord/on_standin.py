@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-from coinhelp.faqdata import FaqEntry
+from coinhelp.faq.entries import FaqEntry
 from coinhelp.settings import Settings
 from coinhelp_discord.bot import CoinhelpBot
 from coinhelp_discord.launcher import built_bot

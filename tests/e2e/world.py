@@ -16,7 +16,8 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from coinhelp.faqdata import FaqEntry, load_curated
+from coinhelp.faq.curated import load_curated
+from coinhelp.faq.entries import FaqEntry
 from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
 from coinhelp_discord.bot import CoinhelpBot
 from coinhelp_discord.on_standin import RunningBot, bot_on_standin

@@ -25,7 +25,9 @@ import pytest
 import yaml
 
 from coinhelp import matcher as matcher_module
-from coinhelp.faqdata import REQUIRED_KEYS, FaqEntry, load_curated, name_form
+from coinhelp.faq.curated import REQUIRED_KEYS, load_curated
+from coinhelp.faq.entries import FaqEntry
+from coinhelp.faq.names import name_form
 from coinhelp.matcher import (
     _ANCHORS,
     _OFF_TOPIC,
@@ -366,7 +368,7 @@ def test_a_result_is_a_frozen_value() -> None:
 
 
 def test_the_core_never_imports_discord() -> None:
-    code = "import sys, coinhelp.matcher, coinhelp.faqdata; sys.exit('discord' in sys.modules)"
+    code = "import sys, coinhelp.matcher, coinhelp.faq.curated; sys.exit('discord' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
 
 

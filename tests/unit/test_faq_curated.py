@@ -1,4 +1,8 @@
-"""The curated FAQ files: every shipped one loads, and every kind of bad file is refused."""
+"""The curated FAQ files: every shipped one loads, and every kind of bad file is refused.
+
+Also the rules every entry obeys (coinhelp.faq.entries) and the one name rule
+(coinhelp.faq.names), which the curated files share with moderator edits.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,17 @@ from pathlib import Path
 import pytest
 
 from coinhelp.errors import ConfigError
-from coinhelp.faqdata import (
+from coinhelp.faq.curated import REQUIRED_KEYS, in_english, load_curated
+from coinhelp.faq.entries import (
     ALIAS_MAX,
     ALIASES_MAX_COUNT,
     BODY_MAX,
     KEY_MAX,
-    REQUIRED_KEYS,
     TITLE_MAX,
     FaqEntry,
-    load_curated,
-    name_clashes,
     validate_fields,
 )
+from coinhelp.faq.names import NameIndex
 
 FAQ_DIR = Path(__file__).resolve().parents[2] / "faq"
 
@@ -91,9 +94,10 @@ def test_shipped_answers_state_the_facts(
         assert fact.casefold() in shipped[key].body.casefold(), f"{key}: {fact!r}"
 
 
-def test_shipped_aliases_name_one_entry_each(shipped: dict[str, FaqEntry]) -> None:
+def test_shipped_names_lead_to_one_entry_each(shipped: dict[str, FaqEntry]) -> None:
+    names = NameIndex(shipped.values())
     for entry in shipped.values():
-        assert name_clashes(entry.key, entry.aliases, shipped.values()) == []
+        assert list(names.clashes(entry.key, entry.title, entry.aliases)) == []
 
 
 # -- bad files ---------------------------------------------------------------------------
@@ -269,7 +273,7 @@ def test_valid_fields_have_no_problems() -> None:
     ],
 )
 def test_each_rule_reports_a_readable_problem(changes: dict[str, object], problem: str) -> None:
-    problems = validate_fields(**fields(**changes))
+    problems = in_english(validate_fields(**fields(**changes)))
     assert len(problems) == 1 and problem in problems[0], problems
 
 
@@ -283,8 +287,19 @@ def test_name_clashes_ignore_the_entry_itself_and_case() -> None:
         sources=(),
         checked=dt.date(2026, 11, 20),
     )
-    assert name_clashes("refund", ["coin refund"], [entry]) == []
-    assert name_clashes("other", ["Coin Refund", "REFUND"], [entry]) == [
-        "alias 'Coin Refund' is already used by entry 'refund'",
-        "alias 'REFUND' is already used by entry 'refund'",
+    names = NameIndex([entry])
+    assert list(names.clashes("refund", "Refunds", ["coin refund"])) == []
+    clashes = names.clashes("other", "Other", ["Coin Refund", "REFUND"])
+    assert [(c.kind, c.text, c.other_key, c.other_kind) for c in clashes] == [
+        ("alias", "Coin Refund", "refund", "alias"),
+        ("alias", "REFUND", "refund", "key"),
     ]
+
+
+def test_a_title_or_key_used_by_another_file_is_refused_too(tmp_path: Path) -> None:
+    write(tmp_path, "age.md", good("age", "refund"))
+    write(tmp_path, "refund.md", good("refund", "coin refund"))
+    with pytest.raises(ConfigError) as caught:
+        load_curated(tmp_path)
+    assert "refund.md: key 'refund' is already used by entry 'age'" in str(caught.value)
+    assert "refund.md: title 'Can I get a refund for TikTok coins?'" in str(caught.value)

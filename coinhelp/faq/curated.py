@@ -1,5 +1,4 @@
-"""FAQ entries: the shared value type, the rules every entry obeys, and loading
-the curated files in `faq/`.
+"""Loading the curated entries: the Markdown files with YAML front matter in `faq/`.
 
 A curated entry is one Markdown file with YAML front matter (see faq/README.md):
 
@@ -18,10 +17,11 @@ A curated entry is one Markdown file with YAML front matter (see faq/README.md):
 the matcher learns from them how people describe a situation ("my lil bro spent
 50 bucks on my phone"), which titles and keywords alone don't say.
 
-`validate_fields` holds the rules for one entry's fields; moderator edits and
-imports are checked with it too, so every entry in the bot obeys the same limits.
-`load_curated` applies them to every file and also checks what only makes sense
-across files (unique keys and aliases).
+Each file obeys the rules of coinhelp.faq.entries and a few of its own (sources,
+links, no @everyone); across files, each name leads to one entry
+(coinhelp.faq.names). A bad file stops the bot with a ConfigError for the host,
+in English: the shared rules are worded by their templates (`in_english`), the
+curated-only ones here.
 """
 
 from __future__ import annotations
@@ -30,31 +30,17 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from coinhelp.errors import ConfigError
+from coinhelp.faq.entries import KEY_PATTERN, FaqEntry, Problem, validate_fields
+from coinhelp.faq.names import NameIndex
+from coinhelp.render import MASS_MENTION, Renderer
 
 log = logging.getLogger(__name__)
-
-KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-# Limits. Titles become embed titles (Discord: 256); aliases show up in autocomplete
-# choices (Discord: 100); bodies are edited in a modal text input (Discord: 4000).
-KEY_MAX = 50
-TITLE_MAX = 256
-ALIAS_MAX = 100
-ALIASES_MAX_COUNT = 10
-KEYWORD_MAX = 100
-KEYWORDS_MAX_COUNT = 60
-EXAMPLE_MAX = 300  # a question as typed in a Discord message, not an essay
-EXAMPLES_MAX_COUNT = 100
-BODY_MAX = 4000
-SOURCE_MAX = 300
-SOURCES_MAX_COUNT = 10
 
 # The keys the product promises (SPEC, section FAQ).
 REQUIRED_KEYS = (
@@ -81,9 +67,6 @@ FRONT_MATTER_FIELDS = ("key", "title", "aliases", "keywords", "examples", "sourc
 # Curated text may only point at TikTok itself: a link elsewhere in a shipped
 # answer is exactly what the scams entry warns people about.
 _URL = re.compile(r"https?://([^/\s:]+)", re.IGNORECASE)
-_MASS_MENTION = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
-
-Origin = Literal["curated", "override", "custom"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -105,140 +88,13 @@ class _Invalid(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True, slots=True)
-class FaqEntry:
-    """One FAQ answer as a server sees it.
-
-    `checked` is the date the curated text was last checked, or the date a
-    moderator last edited this server's version. `examples` are questions the
-    entry answers, as people typed them: the matcher learns from them. Only
-    curated files have them (last, with a default, so entries built elsewhere
-    need not name them).
-    """
-
-    key: str
-    title: str
-    aliases: tuple[str, ...]
-    keywords: tuple[str, ...]
-    body: str
-    sources: tuple[str, ...]
-    checked: dt.date
-    origin: Origin = "curated"
-    examples: tuple[str, ...] = ()
-
-
-def name_form(text: str) -> str:
-    """How names (keys, titles, aliases) are compared: case and spacing ignored."""
-    return " ".join(text.split()).casefold()
-
-
-# -- rules for one entry ----------------------------------------------------------
-
-
-def validate_fields(
-    *,
-    key: object,
-    title: object,
-    aliases: object,
-    body: object,
-    keywords: object = (),
-    sources: object = (),
-    examples: object = (),
-) -> list[str]:
-    """Every problem with one entry's fields, as sentences; empty when all is well.
-
-    Values may be anything (they come from YAML, modals or imported files); `None`
-    means the field is missing. Aliases, keywords, sources and examples may be
-    empty lists.
-    """
-    problems: list[str] = []
-    problems += _check_key(key)
-    problems += _check_text("title", title, TITLE_MAX)
-    problems += _check_list("aliases", aliases, ALIAS_MAX, ALIASES_MAX_COUNT)
-    problems += _check_list("keywords", keywords, KEYWORD_MAX, KEYWORDS_MAX_COUNT)
-    problems += _check_list("sources", sources, SOURCE_MAX, SOURCES_MAX_COUNT)
-    problems += _check_list("examples", examples, EXAMPLE_MAX, EXAMPLES_MAX_COUNT)
-    problems += _check_text("body", body, BODY_MAX)
-    return problems
-
-
-def _check_key(key: object) -> list[str]:
-    if key is None:
-        return ["field 'key' is missing"]
-    if not isinstance(key, str):
-        return ["field 'key' must be text"]
-    if len(key) > KEY_MAX:
-        return [f"field 'key' is {len(key)} characters long; the limit is {KEY_MAX}"]
-    if not KEY_PATTERN.match(key):
-        return [
-            f"field 'key' is {key!r}: use lowercase letters and digits joined by "
-            "single hyphens, like 'gift-returns'"
-        ]
-    return []
-
-
-def _check_text(field: str, value: object, limit: int) -> list[str]:
-    if value is None:
-        return [f"field {field!r} is missing"]
-    if not isinstance(value, str):
-        return [f"field {field!r} must be text"]
-    if not value.strip():
-        return [f"field {field!r} is empty"]
-    if len(value) > limit:
-        return [f"field {field!r} is {len(value)} characters long; the limit is {limit}"]
-    return []
-
-
-def _check_list(field: str, value: object, item_limit: int, count_limit: int) -> list[str]:
-    if value is None:
-        return [f"field {field!r} is missing"]
-    if isinstance(value, str) or not isinstance(value, list | tuple):
-        return [f"field {field!r} must be a list of text"]
-    problems: list[str] = []
-    if len(value) > count_limit:
-        problems.append(f"field {field!r} has {len(value)} items; the limit is {count_limit}")
-    seen: set[str] = set()
-    for number, item in enumerate(value, start=1):
-        if isinstance(item, int | float | bool | dt.date):
-            # YAML reads 18 or yes as a number or a boolean: quoting keeps the text.
-            problems.append(f"field {field!r}, item {number}: must be text; put it in quotes")
-        elif not isinstance(item, str):
-            problems.append(f"field {field!r}, item {number}: must be text")
-        elif not item.strip():
-            problems.append(f"field {field!r}, item {number}: is empty")
-        elif len(item) > item_limit:
-            problems.append(
-                f"field {field!r}, item {number}: is {len(item)} characters long; "
-                f"the limit is {item_limit}"
-            )
-        elif name_form(item) in seen:
-            problems.append(f"field {field!r} lists {item!r} twice")
-        else:
-            seen.add(name_form(item))
-    return problems
-
-
-def name_clashes(key: str, aliases: Iterable[str], others: Iterable[FaqEntry]) -> list[str]:
-    """Problems when an entry's aliases collide with other entries' keys or aliases.
-
-    An alias must name exactly one entry, or `/faq topic:<alias>` would be ambiguous.
-    `others` may include the entry itself (same key); it is skipped.
-    """
-    taken: dict[str, str] = {}
-    for other in others:
-        if other.key == key:
-            continue
-        for name in (other.key, *other.aliases):
-            taken.setdefault(name_form(name), other.key)
-    problems = []
-    for alias in aliases:
-        owner = taken.get(name_form(alias))
-        if owner is not None:
-            problems.append(f"alias {alias!r} is already used by entry {owner!r}")
-    return problems
-
-
-# -- curated files ------------------------------------------------------------------
+def in_english(problems: Iterable[Problem]) -> list[str]:
+    """Each problem as the host reads it: worded by its macro in templates/faq/_macros.j2."""
+    problems = list(problems)
+    if not problems:
+        return []
+    macros = Renderer().template("faq/_macros.j2").module
+    return [str(getattr(macros, problem.key)(**problem.params)).strip() for problem in problems]
 
 
 def load_curated(directory: Path) -> dict[str, FaqEntry]:
@@ -257,6 +113,7 @@ def load_curated(directory: Path) -> dict[str, FaqEntry]:
     problems: list[str] = []
     entries: dict[str, FaqEntry] = {}
     where_defined: dict[str, Path] = {}
+    names = NameIndex()
     for path in files:
         shown = _shown(path)
         try:
@@ -272,8 +129,11 @@ def load_curated(directory: Path) -> dict[str, FaqEntry]:
                 f"{shown}: key {entry.key!r} is also in {_shown(where_defined[entry.key])}"
             )
             continue
-        for problem in name_clashes(entry.key, entry.aliases, entries.values()):
-            problems.append(f"{shown}: {problem}")
+        for clash in names.clashes(entry.key, entry.title, entry.aliases):
+            problems.append(
+                f"{shown}: {clash.kind} {clash.text!r} is already used by entry {clash.other_key!r}"
+            )
+        names.add(entry)
         entries[entry.key] = entry
         where_defined[entry.key] = path
     if problems:
@@ -300,14 +160,16 @@ def _parse(text: str, stem: str) -> FaqEntry:
     if problems:
         raise _Invalid(problems)
     problems += [f"unknown field {name!r}" for name in front if name not in FRONT_MATTER_FIELDS]
-    problems += validate_fields(
-        key=front.get("key"),
-        title=front.get("title"),
-        aliases=front.get("aliases"),
-        keywords=front.get("keywords"),
-        sources=front.get("sources"),
-        examples=front.get("examples", []),  # optional
-        body=body,
+    problems += in_english(
+        validate_fields(
+            key=front.get("key"),
+            title=front.get("title"),
+            aliases=front.get("aliases"),
+            keywords=front.get("keywords"),
+            sources=front.get("sources"),
+            examples=front.get("examples", []),  # optional
+            body=body,
+        )
     )
     key = front.get("key")
     if isinstance(key, str) and KEY_PATTERN.match(key) and key != stem:
@@ -319,7 +181,7 @@ def _parse(text: str, stem: str) -> FaqEntry:
         problems.append("field 'sources' is empty: name at least one source")
     problems += _check_links("sources", sources)
     problems += _check_links("body", body)
-    if _MASS_MENTION.search(body):
+    if MASS_MENTION.search(body):
         problems.append("body mentions @everyone or @here")
     checked = _parse_date(front.get("checked"), problems)
     if problems or checked is None:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import re
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from coinhelp import faqstore
 from coinhelp.db import Database
-from coinhelp.errors import Conflict, InvalidInput, NotFound
-from coinhelp.faqdata import FaqEntry
-from coinhelp.faqstore import FaqStore
+from coinhelp.errors import Conflict, InvalidInput, NotFound, UserError
+from coinhelp.faq import store as store_module
+from coinhelp.faq.entries import FaqEntry
+from coinhelp.faq.store import FaqStore, ImportResult
+from coinhelp.faq.transfer import IMPORT_MAX_BYTES
+from coinhelp.faq.versions import FaqVersion
+from coinhelp.render import Renderer
 
 GUILD_A = 111
 GUILD_B = 222
@@ -58,9 +63,31 @@ TRICKY_BODY = (
 )
 
 
+RENDERER = Renderer()
+
+
 @pytest.fixture
 def store(db: Database) -> FaqStore:
-    return FaqStore(db, CURATED, now=lambda: EDIT_TIME)
+    return FaqStore(db, CURATED, clock=lambda: EDIT_TIME)
+
+
+@contextlib.contextmanager
+def refused(error: type[UserError], words: str) -> Iterator[pytest.ExceptionInfo[UserError]]:
+    """Like pytest.raises(error, match=words), matching the sentence the user reads."""
+    with pytest.raises(error) as raised:
+        yield raised
+    said = RENDERER.error(raised.value)
+    assert re.search(words, said), said
+
+
+def changes(version: FaqVersion) -> tuple[str, ...]:
+    """What /faqadmin history says the version changed, one phrase per change."""
+    phrases = RENDERER.template("faq/_macros.j2").module
+    return tuple(str(getattr(phrases, c.key)(**c.params)) for c in version.changes)
+
+
+def summary(version: FaqVersion) -> str:
+    return "; ".join(changes(version))
 
 
 async def set_entry(
@@ -72,7 +99,7 @@ async def set_entry(
     aliases: tuple[str, ...] = (),
     body: str = "A body.",
     editor: int = MOD,
-) -> faqstore.FaqVersion:
+) -> FaqVersion:
     return await store.set(guild, key, title=title, aliases=aliases, body=body, editor_id=editor)
 
 
@@ -93,9 +120,9 @@ async def test_a_server_without_edits_sees_the_curated_faq(store: FaqStore) -> N
 
 
 async def test_an_unknown_key_is_not_found_with_a_readable_message(store: FaqStore) -> None:
-    with pytest.raises(NotFound, match="no FAQ entry `nope` in this server"):
+    with refused(NotFound, "no FAQ entry `nope` in this server"):
         await store.get(GUILD_A, "nope")
-    with pytest.raises(NotFound, match="no FAQ entry “How do I get coins” in"):
+    with refused(NotFound, "no FAQ entry “How do I get coins” in"):
         await store.get(GUILD_A, "How do I get `coins`")
 
 
@@ -128,7 +155,7 @@ async def test_set_adds_a_custom_entry_after_the_curated_ones(store: FaqStore) -
 
 async def test_saving_the_same_text_again_is_refused_as_no_change(store: FaqStore) -> None:
     await set_entry(store, "vip", body="Same.")
-    with pytest.raises(Conflict, match="Nothing changed"):
+    with refused(Conflict, "Nothing changed"):
         await set_entry(store, "vip", body="Same.")
 
 
@@ -152,7 +179,7 @@ async def test_saving_the_same_text_again_is_refused_as_no_change(store: FaqStor
 async def test_bad_fields_are_refused_and_nothing_is_saved(
     store: FaqStore, db: Database, key: str, fields: dict[str, Any], message: str
 ) -> None:
-    with pytest.raises(InvalidInput, match=re.escape(message)):
+    with refused(InvalidInput, re.escape(message)):
         await set_entry(store, key, **fields)
     assert await version_count(db) == 0
     assert dict(await store.entries(GUILD_A)) == CURATED
@@ -190,7 +217,7 @@ async def test_limits_are_inclusive(store: FaqStore) -> None:
 async def test_a_name_used_by_another_entry_is_refused_naming_it(
     store: FaqStore, db: Database, key: str, title: str, aliases: tuple[str, ...], taken: str
 ) -> None:
-    with pytest.raises(Conflict, match=re.escape(taken)):
+    with refused(Conflict, re.escape(taken)):
         await set_entry(store, key, title=title, aliases=aliases)
     assert await version_count(db) == 0
 
@@ -214,10 +241,10 @@ async def test_names_an_entry_already_had_never_block_editing_it(db: Database) -
 async def test_the_server_cannot_grow_past_its_entry_limit(
     store: FaqStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(faqstore, "MAX_ENTRIES_PER_GUILD", 2)
+    monkeypatch.setattr(store_module, "MAX_ENTRIES_PER_GUILD", 2)
     await set_entry(store, "one", title="One")
     await store.remove(GUILD_A, "scams", editor_id=MOD)
-    with pytest.raises(InvalidInput, match="the limit is 2"):
+    with refused(InvalidInput, "the limit is 2"):
         await set_entry(store, "two", title="Two")
     await set_entry(store, "one", title="One", body="Editing an existing one is fine.")
 
@@ -240,7 +267,7 @@ async def test_remove_takes_the_entry_out_of_that_server_only(
 
     removed = await store.remove(GUILD_A, key, editor_id=OTHER_MOD)
 
-    assert (removed.action, removed.status, removed.changes) == ("remove", "hidden", (change,))
+    assert (removed.action, removed.status, changes(removed)) == ("remove", "hidden", (change,))
     assert key not in await store.entries(GUILD_A)
     assert key in await store.entries(GUILD_B)
     with pytest.raises(NotFound):
@@ -250,7 +277,7 @@ async def test_remove_takes_the_entry_out_of_that_server_only(
 
 
 async def test_remove_of_an_unknown_key_is_not_found(store: FaqStore) -> None:
-    with pytest.raises(NotFound, match="no FAQ entry `ghost`"):
+    with refused(NotFound, "no FAQ entry `ghost`"):
         await store.remove(GUILD_A, "ghost", editor_id=MOD)
 
 
@@ -263,13 +290,13 @@ async def test_reset_brings_back_the_curated_text(store: FaqStore) -> None:
 
     reset = await store.reset(GUILD_A, "refund", editor_id=MOD)
 
-    assert (reset.version, reset.action, reset.changes) == (
+    assert (reset.version, reset.action, changes(reset)) == (
         3,
         "reset",
         ("back to the curated text",),
     )
     assert await store.get(GUILD_A, "refund") == CURATED["refund"]
-    with pytest.raises(Conflict, match="already shows the curated text"):
+    with refused(Conflict, "already shows the curated text"):
         await store.reset(GUILD_A, "refund", editor_id=MOD)
 
 
@@ -292,7 +319,7 @@ async def test_reset_without_an_override_says_why(
     store: FaqStore, key: str, error: type[Exception], message: str
 ) -> None:
     await set_entry(store, "vip", title="VIP")
-    with pytest.raises(error, match=message):
+    with refused(error, message):
         await store.reset(GUILD_A, key, editor_id=MOD)
 
 
@@ -322,7 +349,7 @@ async def test_history_says_who_when_and_what_changed_newest_first(store: FaqSto
 
     history = await store.history(GUILD_A, "refund")
 
-    assert [(v.version, v.action, v.editor_id, v.summary) for v in history] == [
+    assert [(v.version, v.action, v.editor_id, summary(v)) for v in history] == [
         (5, "reset", OTHER_MOD, "back to the curated text"),
         (4, "set", MOD, "shown again; body +1/−4 lines"),
         (3, "remove", MOD, "hidden"),
@@ -336,7 +363,7 @@ async def test_history_says_who_when_and_what_changed_newest_first(store: FaqSto
 async def test_history_of_a_custom_entry_starts_with_new_entry(store: FaqStore) -> None:
     await set_entry(store, "vip", title="VIP")
     await set_entry(store, "vip", title="VIP!")
-    assert [v.summary for v in await store.history(GUILD_A, "vip")] == [
+    assert [summary(v) for v in await store.history(GUILD_A, "vip")] == [
         "title changed",
         "new entry",
     ]
@@ -360,7 +387,7 @@ async def test_revert_restores_an_old_version_as_a_new_one(store: FaqStore) -> N
     reverted = await store.revert(GUILD_A, "vip", 1, editor_id=OTHER_MOD)
 
     assert (reverted.version, reverted.action, reverted.reverted_from) == (3, "revert", 1)
-    assert reverted.changes == (
+    assert changes(reverted) == (
         "restored version 1",
         "title changed",
         "aliases +v1 −v2",
@@ -375,7 +402,7 @@ async def test_revert_to_a_removal_hides_again(store: FaqStore) -> None:
     await store.remove(GUILD_A, "scams", editor_id=MOD)
     await store.reset(GUILD_A, "scams", editor_id=MOD)
     reverted = await store.revert(GUILD_A, "scams", 1, editor_id=MOD)
-    assert reverted.changes == ("restored version 1", "hidden")
+    assert changes(reverted) == ("restored version 1", "hidden")
     assert "scams" not in await store.entries(GUILD_A)
 
 
@@ -392,7 +419,7 @@ async def test_revert_refuses_what_it_cannot_restore(
 ) -> None:
     await set_entry(store, "vip", body="One.")
     await set_entry(store, "vip", body="Two.")
-    with pytest.raises(error, match=message):
+    with refused(error, message):
         await store.revert(GUILD_A, key, version, editor_id=MOD)
 
 
@@ -400,7 +427,7 @@ async def test_revert_refuses_names_taken_since(store: FaqStore) -> None:
     await set_entry(store, "vip", title="VIP", aliases=("perks",))
     await set_entry(store, "vip", title="VIP", aliases=())
     await set_entry(store, "perks-list", title="Perks", aliases=("perks",))
-    with pytest.raises(Conflict, match="Cannot restore version 1: the alias “perks”"):
+    with refused(Conflict, "Cannot restore version 1: the alias “perks”"):
         await store.revert(GUILD_A, "vip", 1, editor_id=MOD)
 
 
@@ -422,7 +449,7 @@ async def test_one_servers_edits_are_invisible_to_another(store: FaqStore) -> No
         await store.revert(GUILD_B, "a-only", 1, editor_id=MOD)
     with pytest.raises(NotFound):
         await store.remove(GUILD_B, "a-only", editor_id=MOD)
-    with pytest.raises(Conflict, match="already shows the curated text"):
+    with refused(Conflict, "already shows the curated text"):
         await store.reset(GUILD_B, "refund", editor_id=MOD)
     assert "a-only" not in await store.export_yaml(GUILD_B)
     # The same key in B starts its own history at version 1.
@@ -510,14 +537,15 @@ async def test_export_then_import_reproduces_the_server(store: FaqStore, db: Dat
     await store.remove(GUILD_A, "old", editor_id=MOD)
     await store.remove(GUILD_A, "scams", editor_id=MOD)
 
-    exported = await store.export_yaml(GUILD_A)
+    header = RENDERER.text("faq/export_header.j2")
+    exported = await store.export_yaml(GUILD_A, header=header)
     result = await store.import_yaml(GUILD_B, exported, editor_id=OTHER_MOD)
 
-    assert result == faqstore.ImportResult(
+    assert result == ImportResult(
         added=("vip-perks",), changed=("refund",), hidden=("scams",), unchanged=()
     )
     assert dict(await store.entries(GUILD_B)) == dict(await store.entries(GUILD_A))
-    assert await store.export_yaml(GUILD_B) == exported
+    assert await store.export_yaml(GUILD_B, header=header) == exported
     assert [(v.action, v.editor_id) for v in await store.history(GUILD_B, "refund")] == [
         ("import", OTHER_MOD)
     ]
@@ -530,8 +558,9 @@ async def test_export_then_import_reproduces_the_server(store: FaqStore, db: Dat
 async def test_the_export_is_readable_yaml_in_the_documented_shape(store: FaqStore) -> None:
     await set_entry(store, "vip", title="VIP", aliases=("perks",), body="Line 1\nLine 2")
     await store.remove(GUILD_A, "scams", editor_id=MOD)
-    exported = await store.export_yaml(GUILD_A)
+    exported = await store.export_yaml(GUILD_A, header=RENDERER.text("faq/export_header.j2"))
     assert exported.startswith("# coinhelp FAQ export")
+    assert "\n# are set, hidden keys are hidden, anything not listed stays as it is.\n" in exported
     assert (
         "format: coinhelp-faq/1\n"
         "entries:\n"
@@ -620,8 +649,9 @@ async def test_one_bad_part_refuses_the_whole_file(
     with pytest.raises(InvalidInput) as raised:
         await store.import_yaml(GUILD_A, GOOD_FILE + bad, editor_id=MOD)
 
-    assert raised.value.message.startswith("Nothing was imported")
-    assert message in raised.value.message
+    said = RENDERER.error(raised.value)
+    assert said.startswith("Nothing was imported")
+    assert message in said
     assert dict(await store.entries(GUILD_A)) == before
     assert await version_count(db) == versions
 
@@ -630,8 +660,9 @@ async def test_every_problem_in_a_file_is_listed_at_once(store: FaqStore) -> Non
     text = "entries:\n" + "".join(f"  bad-{n}:\n    title: T{n}\n" for n in range(12))
     with pytest.raises(InvalidInput) as raised:
         await store.import_yaml(GUILD_A, text, editor_id=MOD)
-    assert raised.value.message.count("`body` is missing") == 10
-    assert raised.value.message.endswith("… and 2 more.")
+    said = RENDERER.error(raised.value)
+    assert said.count("`body` is missing") == 10
+    assert said.endswith("… and 2 more.")
 
 
 @pytest.mark.parametrize(
@@ -650,23 +681,23 @@ async def test_every_problem_in_a_file_is_listed_at_once(store: FaqStore) -> Non
 async def test_an_unreadable_file_reports_the_line(
     store: FaqStore, db: Database, text: str, message: str
 ) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with refused(InvalidInput, message):
         await store.import_yaml(GUILD_A, text, editor_id=MOD)
     assert await version_count(db) == 0
 
 
 async def test_a_file_over_one_megabyte_is_refused_unread(store: FaqStore) -> None:
-    text = "entries:\n" + "#" * faqstore.IMPORT_MAX_BYTES
-    with pytest.raises(InvalidInput, match="the limit is 1 MB"):
+    text = "entries:\n" + "#" * IMPORT_MAX_BYTES
+    with refused(InvalidInput, "FAQ files can be up to 1 MB"):
         await store.import_yaml(GUILD_A, text, editor_id=MOD)
 
 
 async def test_an_import_past_the_entry_limit_changes_nothing(
     store: FaqStore, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(faqstore, "MAX_ENTRIES_PER_GUILD", 2)
+    monkeypatch.setattr(store_module, "MAX_ENTRIES_PER_GUILD", 2)
     text = "entries:\n" + "".join(f"  e{n}:\n    title: T{n}\n    body: B\n" for n in range(3))
-    with pytest.raises(InvalidInput, match="the limit is 2"):
+    with refused(InvalidInput, "the limit is 2"):
         await store.import_yaml(GUILD_A, text, editor_id=MOD)
     assert await version_count(db) == 0
 
@@ -714,8 +745,8 @@ async def test_an_override_keeps_the_curated_example_questions(tmp_path) -> None
     import datetime as dt
 
     from coinhelp.db import Database
-    from coinhelp.faqdata import FaqEntry
-    from coinhelp.faqstore import FaqStore
+    from coinhelp.faq.entries import FaqEntry
+    from coinhelp.faq.store import FaqStore
 
     curated = FaqEntry(
         key="refund",
@@ -734,3 +765,21 @@ async def test_an_override_keeps_the_curated_example_questions(tmp_path) -> None
         assert (await store.get(1, "refund")).examples == curated.examples
     finally:
         await db.close()
+
+
+async def test_admin_keys_for_autocomplete_put_keys_starting_with_the_text_first(
+    store: FaqStore,
+) -> None:
+    await set_entry(store, "presale", title="Presale")
+    assert await store.admin_keys(GUILD_A, " RE") == ("recharge-app", "refund", "presale")
+    assert await store.admin_keys(GUILD_A, "re", limit=2) == ("recharge-app", "refund")
+    assert await store.admin_keys(GUILD_A, "nothing-like-it") == ()
+
+
+async def test_an_import_file_must_be_utf8(store: FaqStore) -> None:
+    with refused(InvalidInput, "not UTF-8 text"):
+        await store.import_yaml(GUILD_A, b"\xff\xfe\x00binary", editor_id=MOD)
+    text = "entries:\n  cafe:\n    title: Café ☕\n    body: Crème.\n"
+    result = await store.import_yaml(GUILD_A, text.encode(), editor_id=MOD)
+    assert result.added == ("cafe",)
+    assert (await store.get(GUILD_A, "cafe")).title == "Café ☕"
