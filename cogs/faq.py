@@ -18,7 +18,7 @@ from cogs.common import (
     ensure_moderator,
     reply,
 )
-from cogs.views import owner_only, sent_once
+from cogs.views import freed_once_sent, owner_only
 from coinhelp.errors import NotFound
 from coinhelp.faq.entries import (
     ALIAS_MAX,
@@ -113,7 +113,7 @@ class FaqCommands(commands.Cog):
             entry = entries[result.candidates[0]]
             await interaction.response.send_message(embeds=self.answer_embeds(entry))
         elif result.kind == "unsure":
-            with sent_once(discord.ui.View(timeout=None)) as view:
+            with freed_once_sent(discord.ui.View(timeout=None)) as view:
                 for key in result.candidates[:3]:
                     view.add_item(EntryButton(interaction.user.id, key, entries[key].title))
                 await reply(

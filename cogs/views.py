@@ -55,15 +55,14 @@ async def owner_only(
 
 
 @contextlib.contextmanager
-def sent_once(view: V) -> Iterator[V]:
+def freed_once_sent(view: V) -> Iterator[V]:
     """`view` for one message; once it is sent, its items are taken off it.
 
     Every item the bot sends carries its state, so discord.py keeps nothing of
     the view afterwards. What is left is a cycle, each item pointing back at the
-    view, that only the garbage collector could free: on paged lists that more
-    than doubled the objects the collector had to walk per answer, and each of
-    its passes holds up every waiting interaction for a few milliseconds.
-    Without its items the view is freed as soon as it is sent.
+    view, that only the garbage collector could free, and each of its passes
+    holds up every waiting interaction. Without its items the view is freed as
+    soon as it is sent (bench/ measures the collector's work per answer).
     """
     try:
         yield view
@@ -95,7 +94,7 @@ class Pager:
         if count <= 1:
             await reply(interaction, embed=embed, ephemeral=self.ephemeral)
             return
-        with sent_once(self.controls(interaction.user.id, state, 0, count)) as view:
+        with freed_once_sent(self.controls(interaction.user.id, state, 0, count)) as view:
             await reply(interaction, embed=embed, view=view, ephemeral=self.ephemeral)
 
     async def turn(self, interaction: Interaction, state: str, page: int) -> None:
@@ -107,7 +106,7 @@ class Pager:
         if count <= 1:
             await interaction.response.edit_message(embed=embed, view=None)
             return
-        with sent_once(self.controls(interaction.user.id, state, page, count)) as view:
+        with freed_once_sent(self.controls(interaction.user.id, state, page, count)) as view:
             await interaction.response.edit_message(embed=embed, view=view)
 
     def controls(self, owner_id: int, state: str, page: int, count: int) -> discord.ui.View:

@@ -49,7 +49,7 @@ GATHER_TURNS = 8
 # recorded ('25,50'); the ledger rows already holding the batch's interaction
 # ids; the last entry id. After every statement (and every row) the batch
 # thread takes Python's lock back from the busy event loop, which can take a
-# while each time while members keep pledging (see bot.share_the_interpreter).
+# while each time while members keep pledging (see coinhelp_discord.launcher.tune_process).
 _BATCH_READ = """
     SELECT
         (SELECT json_group_array(json_object(
