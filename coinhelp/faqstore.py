@@ -63,7 +63,7 @@ import yaml
 from coinhelp.db import Database
 from coinhelp.errors import Conflict, InvalidInput, NotFound
 from coinhelp.faqdata import KEY_MAX, KEY_PATTERN, FaqEntry, name_form, validate_fields
-from coinhelp.matcher import Matcher
+from coinhelp.matching.matcher import Matcher
 
 log = logging.getLogger(__name__)
 

@@ -24,18 +24,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coinhelp import matcher as matcher_module
 from coinhelp.faqdata import REQUIRED_KEYS, FaqEntry, load_curated, name_form
-from coinhelp.matcher import (
-    _ANCHORS,
-    _OFF_TOPIC,
-    AskResult,
-    Matcher,
-    _term_weights,
-    _words,
-    edit_distance,
-    stem,
-)
+from coinhelp.matching import questions
+from coinhelp.matching.lexicon import ANCHORS, OFF_TOPIC
+from coinhelp.matching.matcher import AskResult, Matcher
+from coinhelp.matching.speller import edit_distance
+from coinhelp.matching.terms import term_weights
+from coinhelp.matching.words import split_words, stem
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "tests" / "data" / "faq_questions.yaml"
@@ -142,11 +137,11 @@ def test_no_curated_entry_uses_an_off_topic_concept_and_every_anchor_is_used(
     used: set[str] = set()
     for item in curated.values():
         for text in (item.key.replace("-", " "), item.title, *item.aliases, *item.keywords):
-            used |= _term_weights(_words(text)).keys()
-        off_topic = set(_term_weights(_words(item.body))) & _OFF_TOPIC
+            used |= term_weights(split_words(text)).keys()
+        off_topic = set(term_weights(split_words(item.body))) & OFF_TOPIC
         assert not off_topic, (item.key, "body", off_topic)
-    assert not used & _OFF_TOPIC, used & _OFF_TOPIC
-    assert used >= _ANCHORS, _ANCHORS - used
+    assert not used & OFF_TOPIC, used & OFF_TOPIC
+    assert used >= ANCHORS, ANCHORS - used
 
 
 def _tally(pairs: Iterable[tuple[dict[str, str], AskResult]]) -> collections.Counter[str]:
@@ -286,14 +281,14 @@ def test_typos_slang_and_paraphrases_find_the_entry(
 def test_a_word_is_read_the_same_every_time_and_the_readings_kept_stay_bounded(
     curated: dict[str, FaqEntry], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(matcher_module, "WORD_READINGS_MAX", 50)
+    monkeypatch.setattr(questions, "WORD_READINGS_MAX", 50)
     matcher = Matcher(curated.values())
     typo = "how do i get my money bak for coins i didnt use"
     first = matcher.ask(typo)
     rng = random.Random(7)
     for _ in range(120):  # made-up words, enough to fill the kept readings twice
         matcher.ask(" ".join("".join(rng.choices("bcdfghjklmnpqrstvwxz", k=7)) for _ in range(3)))
-    assert len(matcher._word_readings) <= 50
+    assert len(matcher._reader.readings) <= 50
     assert matcher.ask(typo) == first == Matcher(curated.values()).ask(typo)
     assert first.candidates[:1] == ("refund",)
 
@@ -366,7 +361,10 @@ def test_a_result_is_a_frozen_value() -> None:
 
 
 def test_the_core_never_imports_discord() -> None:
-    code = "import sys, coinhelp.matcher, coinhelp.faqdata; sys.exit('discord' in sys.modules)"
+    code = (
+        "import sys, coinhelp.matching.matcher, coinhelp.faqdata;"
+        " sys.exit('discord' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
 
 
