@@ -6,9 +6,9 @@ data rather than code, so that adding a synonym is a one-line change a
 non-programmer can make. The file is read and checked once, at import; a
 mistake there fails loudly, naming the file.
 
-Also here: the off-topic concepts (what the curated FAQ leaves out on purpose),
-the anchors (words naming the FAQ's subject), and the words that start a
-negation or a comparison.
+The same file holds the off-topic concepts (what the curated FAQ leaves out on
+purpose), the anchors (words naming the FAQ's subject), and the words that start
+a negation or a comparison.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from coinhelp.matching.words import stem
+from coinhelp.matching.words import read_sections, stem, words_of
 
 LEXICON_FILE = Path(__file__).parents[1] / "data" / "lexicon.yaml"
 
@@ -35,16 +33,19 @@ class Concept:
 class Lexicon:
     concepts: dict[str, Concept]
     anchors: frozenset[str]  # light stems of the words that name the FAQ's subject
+    negations: tuple[tuple[str, ...], ...]  # words in a row that start a negation
+    comparisons: tuple[tuple[str, ...], ...]  # likewise, a comparison
 
 
 def load_lexicon(path: Path) -> Lexicon:
     """The lexicon in `path`, checked: a mistake there must fail loudly, at import."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or set(data) - {"anchors", "concepts", "off_topic"}:
-        raise ValueError(f"{path}: expected only 'anchors', 'concepts' and 'off_topic'")
+    data = read_sections(path, {"anchors", "negations", "comparisons", "concepts", "off_topic"})
     concepts: dict[str, Concept] = {}
     for section, off_topic in (("concepts", False), ("off_topic", True)):
-        for name, fields in (data.get(section) or {}).items():
+        found = data[section]
+        if not isinstance(found, dict):
+            raise ValueError(f"{path}: {section}: expected concepts by name")
+        for name, fields in found.items():
             if not isinstance(fields, dict) or set(fields) - {"words", "phrases"}:
                 raise ValueError(f"{path}: concept {name!r}: give only 'words' and 'phrases'")
             words = str(fields.get("words") or "").split()
@@ -52,8 +53,14 @@ def load_lexicon(path: Path) -> Lexicon:
             if name in concepts or not (words or phrases):
                 raise ValueError(f"{path}: concept {name!r} is empty or listed twice")
             concepts[str(name)] = Concept(tuple(words), tuple(phrases), off_topic)
-    anchors = frozenset(stem(word) for word in str(data.get("anchors") or "").split())
-    return Lexicon(concepts, anchors)
+    anchors = frozenset(stem(word) for word in str(data["anchors"] or "").split())
+    triggers: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for section in ("negations", "comparisons"):
+        found = data[section]
+        if not isinstance(found, list) or not found:
+            raise ValueError(f"{path}: {section}: expected a list of words or words in a row")
+        triggers[section] = tuple(tuple(words_of(path, section, text)) for text in found)
+    return Lexicon(concepts, anchors, triggers["negations"], triggers["comparisons"])
 
 
 _LEXICON = load_lexicon(LEXICON_FILE)
@@ -101,11 +108,11 @@ LEXICON_WORDS = frozenset(
 
 # Words after these are what the asker does *not* mean or have: "instead of sending
 # gifts", "without spending money", "no coins". They still count, a little.
-NEGATIONS = (("instead", "of"), ("rather", "than"), ("without",), ("no",))
+NEGATIONS = _LEXICON.negations
 NEGATION_STARTS = frozenset(trigger[0] for trigger in NEGATIONS)
 
 # A word right after these is something the question compares with ("do coins work
 # like vbucks", "is it like robux but for tiktok"): not its topic, so an off-topic
 # concept it stands for is dropped, and it counts less.
-COMPARISONS = (("like",), ("than",), ("similar", "to"), ("compared", "to"), ("same", "as"))
+COMPARISONS = _LEXICON.comparisons
 COMPARISON_STARTS = frozenset(trigger[0] for trigger in COMPARISONS)

@@ -1,6 +1,9 @@
 """Words: a text split into lowercase words, symbols spelled out, chat shorthand
 expanded; the stop words; the light stem.
 
+The word tables are data, read and checked once at import: data/shorthand.yaml
+(symbols, merged pairs, shorthand) and data/stopwords.yaml.
+
 Entries and questions go through the same steps, so that "don't", "dont" and "do
 not" meet, "$5" says dollar, "tik tok" is one word, and coins/coin meet.
 """
@@ -10,221 +13,95 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from pathlib import Path
 
-# Chat shorthand → what it stands for. Applied to single words before anything else.
-_SHORTHAND: dict[str, str] = {
-    "u": "you",
-    "ya": "you",
-    "yu": "you",
-    "r": "are",
-    "ur": "your",
-    "y": "why",
-    "wat": "what",
-    "wut": "what",
-    "wht": "what",
-    "wot": "what",
-    "whut": "what",
-    "hw": "how",
-    "pls": "please",
-    "plz": "please",
-    "plez": "please",
-    "cant": "can not",
-    "cannot": "can not",
-    "dont": "do not",
-    "didnt": "did not",
-    "doesnt": "does not",
-    "wont": "will not",
-    "isnt": "is not",
-    "arent": "are not",
-    "havent": "have not",
-    "hasnt": "has not",
-    "wasnt": "was not",
-    "shouldnt": "should not",
-    "couldnt": "could not",
-    "im": "i am",
-    "ive": "i have",
-    "thru": "through",
-    "tho": "though",
-    "b4": "before",
-    "bc": "because",
-    "cuz": "because",
-    "coz": "because",
-    "cos": "because",
-    "n": "and",
-    "2": "to",
-    "4": "for",
-    "gonna": "going to",
-    "wanna": "want to",
-    "gotta": "got to",
-    "acc": "account",
-    "acct": "account",
-    "accnt": "account",
-    "pw": "password",
-    "pwd": "password",
-    "passwd": "password",
-    "tt": "tiktok",
-    "tiktoks": "tiktok",
-    "vid": "video",
-    "vids": "videos",
-    "ppl": "people",
-    "smth": "something",
-    "sth": "something",
-    "yr": "year",
-    "yrs": "years",
-    "mins": "minutes",
-    "sec": "seconds",
-    "secs": "seconds",
-    "hr": "hours",
-    "hrs": "hours",
-    "amt": "amount",
-    "bucks": "dollars",
-    "usd": "dollars",
-    "diff": "difference",
-    "fave": "fav",
-    "favorite": "favourite",
-    "msg": "message",
-    "lil": "little",
-    "abt": "about",
-    "w": "with",
-    "ty": "thanks",
-    "thx": "thanks",
-    "mod": "moderator",
-    "mods": "moderators",
-    "whats": "what is",
-    "wats": "what is",
-    "wuts": "what is",
-    "whts": "what is",
-    "hows": "how is",
-    "wheres": "where is",
-    "whens": "when is",
-    "whos": "who is",
-    "thats": "that is",
-    "theres": "there is",
-    "heres": "here is",
-    "youre": "you are",
-    "theyre": "they are",
-    "hes": "he is",
-    "shes": "she is",
-    "aint": "is not",
-    "yall": "you",
-    "lemme": "let me",
-    "gimme": "give me",
-    "dunno": "do not know",
-    "imma": "i am going to",
-    "ima": "i am going to",
-    "tryna": "trying to",
-    "some1": "someone",
-    "any1": "anyone",
-    "every1": "everyone",
-    "no1": "no one",
-    "2day": "today",
-    "wen": "when",
-    "bout": "about",
-    "bcuz": "because",
-    "becuz": "because",
-    "hav": "have",
-    "hv": "have",
-    "dat": "that",
-    "dis": "this",
-    "frm": "from",
-    "luv": "love",
-    "bday": "birthday",
-    "pic": "picture",
-    "pics": "pictures",
-    "em": "them",
-    "shud": "should",
-    "shld": "should",
-    "frend": "friend",
-    "freind": "friend",
-    "frnd": "friend",
-    "dw": "do not worry",
-    "thinkin": "thinking",
-    "ther": "there",
-}
+import yaml
 
-# Word pairs that are one thing, merged before shorthand is expanded ("mod apk" is a
-# modded app, while "mod" alone is a moderator).
-_MERGES: dict[tuple[str, str], str] = {
-    ("tik", "tok"): "tiktok",
-    ("mod", "apk"): "modapk",
-    ("v", "bucks"): "vbucks",  # Fortnite's currency, not dollars
-    ("coin", "master"): "coinmaster",  # a game
-    ("coin", "flip"): "coinflip",
-    ("tiktok", "shop"): "tiktokshop",
-    # When something happened, not how long: "last week" is no question of coins lasting.
-    **{
-        (when, period): when + period
-        for when in ("last", "next", "this")
-        for period in ("night", "week", "weekend", "month", "year", "time")
-    },
-    # How often, not how long: "every time", "first time" are no question of time limits.
-    **{(which, "time"): which + "time" for which in ("every", "first", "same", "each", "one")},
-}
-_MERGE_SECONDS = frozenset(second for _, second in _MERGES)
+DATA_DIR = Path(__file__).parents[1] / "data"
+SHORTHAND_FILE = DATA_DIR / "shorthand.yaml"  # symbols, merged pairs, chat shorthand
+STOPWORDS_FILE = DATA_DIR / "stopwords.yaml"  # stop words and chat filler
 
-# Symbols that carry meaning in a question about money.
-_SYMBOLS = {
-    "$": " dollar ",
-    "€": " euro ",
-    "£": " pound ",
-    "%": " percent ",
-    "&": " and ",
-    "+": " plus ",  # "18+"
-}
-_SYMBOL_RE = re.compile("|".join(re.escape(symbol) for symbol in _SYMBOLS))
 WORD_RE = re.compile(r"[a-z0-9]+")
 NUMBER_RE = re.compile(r"^[0-9]+[ks]?$")  # 6607, 10k, 18s
 
+
+def read_sections(path: Path, sections: set[str]) -> dict[str, object]:
+    """The YAML file `path` as its top-level sections, which must be `sections`."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(data, dict) or set(data) != sections:
+        raise ValueError(f"{path}: expected exactly the sections {', '.join(sorted(sections))}")
+    return data
+
+
+def words_of(path: Path, where: str, text: object) -> list[str]:
+    """`text` as its words, each lowercase letters and digits (the only words a text
+    is split into), at least one."""
+    if not isinstance(text, str) or not text.split():
+        raise ValueError(f"{path}: {where}: expected words, got {text!r} (quote it?)")
+    words = text.split()
+    for word in words:
+        if not WORD_RE.fullmatch(word):
+            raise ValueError(f"{path}: {where}: {word!r} is not lowercase letters and digits")
+    return words
+
+
+def _pairs(path: Path, section: str, value: object) -> list[tuple[str, str]]:
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"{path}: {section}: expected a mapping")
+    for key, text in value.items():
+        if not isinstance(key, str) or not isinstance(text, str):
+            raise ValueError(f"{path}: {section}: {key!r}: {text!r}: quote both as text")
+    return list(value.items())
+
+
+def load_shorthand(
+    path: Path,
+) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, str]]:
+    """The symbols, merged pairs and shorthand in `path`, checked: a mistake there must
+    fail loudly, at import."""
+    data = read_sections(path, {"symbols", "merges", "shorthand"})
+    symbols: dict[str, str] = {}
+    for symbol, spelled in _pairs(path, "symbols", data["symbols"]):
+        if len(symbol) != 1 or symbol.isalnum() or symbol.isspace():
+            raise ValueError(f"{path}: symbols: {symbol!r} is not one symbol character")
+        # Spaced: "$5" reads as two words, "dollar 5".
+        symbols[symbol] = f" {' '.join(words_of(path, f'symbols: {symbol}', spelled))} "
+    merges: dict[tuple[str, str], str] = {}
+    for pair, merged in _pairs(path, "merges", data["merges"]):
+        words = words_of(path, f"merges: {pair}", pair)
+        into = words_of(path, f"merges: {pair}", merged)
+        if len(words) != 2 or len(into) != 1:
+            raise ValueError(f"{path}: merges: {pair!r}: give two words and the one they make")
+        merges[(words[0], words[1])] = into[0]
+    shorthand: dict[str, str] = {}
+    for word, meaning in _pairs(path, "shorthand", data["shorthand"]):
+        if len(words_of(path, f"shorthand: {word}", word)) != 1:
+            raise ValueError(f"{path}: shorthand: {word!r}: give one word")
+        shorthand[word] = " ".join(words_of(path, f"shorthand: {word}", meaning))
+    return symbols, merges, shorthand
+
+
+def load_stopwords(path: Path) -> frozenset[str]:
+    """The stop words and chat filler in `path`, checked like the shorthand."""
+    data = read_sections(path, {"stopwords", "filler"})
+    stopwords = words_of(path, "stopwords", data["stopwords"])
+    filler = words_of(path, "filler", data["filler"])
+    return frozenset(stopwords) | frozenset(filler)
+
+
+# Chat shorthand → what it stands for, applied to single words before anything
+# else; word pairs that are one thing, merged before that; symbols that carry
+# meaning in a question about money.
+_SYMBOLS, _MERGES, _SHORTHAND = load_shorthand(SHORTHAND_FILE)
+_MERGE_SECONDS = frozenset(second for _, second in _MERGES)
+_SYMBOL_RE = re.compile("|".join(re.escape(symbol) for symbol in _SYMBOLS))
+
 # Words that say nothing about which entry is meant, including chat filler and
 # verbs every question has ("how does it work", "can someone explain").
-STOPWORDS = frozenset(
-    """
-    a an the is are am was were be been being do does did doing done have has had having
-    i me my mine myself you your yours yourself we us our ours they them their theirs he him
-    his she her hers it its itself this that these those there here what which who whom
-    whose when where why how can could would should will shall may might must to of in on
-    at by for with from about into onto as if or and but so than then too very just also
-    only not no yes any some all each every both either neither other another such same
-    again ever even else please thanks thank anyone someone somebody anybody something
-    anything everyone everybody thing things stuff lol lmao lmfao rofl omg idk ik ok okay
-    kk hi hey hello sup yo hiya heya guys guy bro sis dude man fam pal like really actually
-    basically literally rn fr ngl tbh btw imo mean means get got gets getting go goes going
-    went want wanted need needs know knows tell told say says said let lets make makes one
-    ones way much many lot lots bit kinda sorta wonder wondering question questions quick
-    help helps helped helping through though because while ah oh um uh hmm yeah yea yep
-    nope sure still well now today already up down out off over under back after before
-    more less most between vs versus find see look looking try trying think ask asking
-    check checking possible able anymore people person without work works working new
-    money exactly anything everything explain confused understand curious use used uses
-    using point purpose nvm ikr
-    """.split()  # noqa: SIM905  (a word list reads better as text)
-) | frozenset(
-    # Chat filler and small talk: when something happened, how sure the asker is,
-    # how they feel about it. They wrap a question on any topic, so they say nothing
-    # about the topic and must not count as words the FAQ doesn't know. (Durations
-    # stay meaningful: "14 days", "a year", "per month" are not filler.)
-    """
-    wait hmm hmmm huh wow damn dang bruh brah lmfao lolol haha hahaha hehe xd omfg wtf
-    smh istg ig iirc afaik imho fyi asap tho nah naw yup yeh ya yah yas nope okok alright
-    aight ohh ohhh ooh welp sorry sry soz pls plss plz thanku tysm honestly seriously
-    apparently anyway anyways probably maybe perhaps definitely totally pretty quite rather
-    somehow somewhere anywhere everywhere nowhere whatever whenever wherever however
-    yesterday tonight tomorrow ago later soon recently lately earlier early late first
-    second third 1st 2nd 3rd once twice since until till yet almost nearly around roughly
-    approx approximately about just currently right hear heard think thought guess suppose
-    feel felt seem seems seemed wonder wondered realize realise realised realized mean meant
-    kinda sorta lowkey highkey deadass fine good great nice cool awesome bad sad mad
-    glad happy crazy insane literally fully whole kind type sort thing things
-    deal part situation reason keep keeps keeping eli5 plus january february march april
-    june july august september october november december monday tuesday wednesday
-    thursday friday saturday sunday weekend talk talking talked chat chatting
-    thinking tried tries saw seen worry worried nicely mostly
-    lastnight lastweek lastweekend lastmonth lastyear lasttime nextnight nextweek
-    nextweekend nextmonth nextyear nexttime thisnight thisweek thisweekend thismonth
-    thisyear thistime everytime firsttime sametime eachtime onetime
-    min
-    """.split()  # noqa: SIM905
-)
+STOPWORDS = load_stopwords(STOPWORDS_FILE)
 
 
 def split_words(text: str) -> list[str]:
