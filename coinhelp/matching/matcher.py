@@ -41,19 +41,27 @@ from coinhelp.matching.terms import Query
 Kind = Literal["answer", "unsure", "none"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AskResult:
     """What `Matcher.ask` concluded.
 
-    `candidates` are entry keys, best first: one for "answer", two or three for
-    "unsure" (one if only one entry is a candidate), none for "none". `scores` are
-    the candidates' scores (0 to about 2: the text score, up to about 1.2, plus
-    0.7 times the Bayes posterior; an exact name scores 1.0), for logs and debugging.
+    `entries` are the candidate entries, best first: one for "answer", two or three
+    for "unsure" (one if only one entry is a candidate), none for "none". `scores`
+    are their scores (0 to about 2: the text score, up to about 1.2, plus 0.7 times
+    the Bayes posterior; an exact name scores 1.0), for logs and debugging.
     """
 
     kind: Kind
-    candidates: tuple[str, ...]
+    entries: tuple[FaqEntry, ...]
     scores: tuple[float, ...] = ()
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        """The candidate entries' keys, best first."""
+        return tuple([entry.key for entry in self.entries])
+
+    def __repr__(self) -> str:  # keys rather than whole entries, for logs
+        return f"AskResult({self.kind!r}, {self.candidates!r}, {self.scores!r})"
 
 
 class Matcher:
@@ -67,7 +75,6 @@ class Matcher:
         self.entries: list[FaqEntry] = list(entries)
         analysed = [analyse(entry) for entry in self.entries]
         self._scorer = Scorer(self.entries, analysed)
-        self._keys = [entry.key for entry in self.entries]
         self._postings = self._scorer.postings
         self._reader = QuestionReader(
             _speller(self.entries, analysed),
@@ -75,7 +82,7 @@ class Matcher:
             self._postings,
             self._scorer.example_postings,
         )
-        self._names = NameIndex(analysed, self._keys)
+        self._names = NameIndex(analysed, [entry.key for entry in self.entries])
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -86,7 +93,7 @@ class Matcher:
         """The entry that answers `question`, two or three candidates, or none."""
         named = self._names.asked(question)
         if named is not None:  # the question is an entry's key, title or alias
-            return AskResult("answer", (self.entries[named].key,), (1.0,))
+            return AskResult("answer", (self.entries[named],), (1.0,))
         query = self._reader.query(question)
         ranked = self._scorer.rank(query)
         anchored = self._anchored(query)
@@ -134,13 +141,20 @@ class Matcher:
         return [(self.entries[index].key, round(score, 3)) for index, score in ranked]
 
     def _result(self, kind: Kind, ranked: list[tuple[int, float]]) -> AskResult:
+        entries = self.entries
         return AskResult(
             kind,
-            tuple([self._keys[index] for index, _ in ranked]),
+            tuple([entries[index] for index, _ in ranked]),
             tuple([round(score, 3) for _, score in ranked]),
         )
 
     # -- topics ---------------------------------------------------------------------
+
+    def named(self, text: str) -> FaqEntry | None:
+        """The entry whose key, title or an alias is `text` (spacing and case
+        ignored), or None. A key wins over another entry's title or alias."""
+        index = self._names.named(text)
+        return None if index is None else self.entries[index]
 
     def complete(self, text: str, limit: int = 25) -> list[FaqEntry]:
         """Entries for an autocomplete over keys, titles and aliases.

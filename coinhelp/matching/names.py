@@ -52,6 +52,16 @@ class NameIndex:
         for form, _, index in sorted(names, key=operator.itemgetter(1)):
             self._by_bare_name.setdefault(bare_name(form), index)  # a key wins over an alias
 
+    def named(self, text: str) -> int | None:
+        """The entry with a key, title or alias equal to `text` (as `name_form`
+        compares names); a key wins over a title or alias, then the first entry."""
+        wanted = name_form(text)
+        names = self._names_sorted
+        found = bisect.bisect_left(names, (wanted,))
+        if found < len(names) and names[found][0] == wanted:
+            return names[found][2]
+        return None
+
     def asked(self, question: str) -> int | None:
         """The entry a question names outright, end punctuation ignored ("refund?")."""
         return self._by_bare_name.get(bare_name(question))

@@ -250,9 +250,9 @@ def test_an_empty_or_garbage_question_gets_none(matcher: Matcher, question: str)
     ],
 )
 def test_a_question_that_is_an_entry_name_answers_it(
-    matcher: Matcher, question: str, key: str
+    matcher: Matcher, curated: dict[str, FaqEntry], question: str, key: str
 ) -> None:
-    assert matcher.ask(question) == AskResult("answer", (key,), (1.0,))
+    assert matcher.ask(question) == AskResult("answer", (curated[key],), (1.0,))
 
 
 @pytest.mark.parametrize(
@@ -355,9 +355,21 @@ def test_custom_entries_without_keywords_are_found_by_title_and_body() -> None:
 
 
 def test_a_result_is_a_frozen_value() -> None:
-    result = AskResult("answer", ("refund",), (1.0,))
+    result = AskResult("answer", (entry("refund", "Refunds"),), (1.0,))
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.kind = "none"  # type: ignore[misc]
+
+
+def test_a_result_carries_its_candidates_entries_best_first(
+    matcher: Matcher, curated: dict[str, FaqEntry]
+) -> None:
+    for question in ("how do i get my money bak for coins i didnt use", "coins and gifts"):
+        result = matcher.ask(question)
+        assert result.entries and all(curated[e.key] is e for e in result.entries), result
+        assert result.candidates == tuple(e.key for e in result.entries)
+        assert (
+            repr(result) == f"AskResult({result.kind!r}, {result.candidates!r}, {result.scores!r})"
+        )
 
 
 def test_the_core_never_imports_discord() -> None:
@@ -368,7 +380,23 @@ def test_the_core_never_imports_discord() -> None:
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
 
 
-# -- complete and suggest -------------------------------------------------------------
+# -- named, complete and suggest --------------------------------------------------------
+
+
+def test_named_finds_an_entry_by_key_title_or_alias_ignoring_spacing_and_case() -> None:
+    entries = [
+        entry("expiry", "Do coins expire?", "refund", "coin lifetime"),
+        entry("refund", "Can I get a refund?", "money back"),
+        entry("lifetime", "Coin lifetime", "coin lifetime"),
+    ]
+    matcher = Matcher(entries)
+    assert matcher.named(" REFUND ") is entries[1]  # a key, before an earlier entry's alias
+    assert matcher.named("can  i get a\tRefund?") is entries[1]  # the title
+    assert matcher.named("Money Back") is entries[1]  # an alias
+    assert matcher.named("coin lifetime") is entries[0]  # the first entry with the name
+    assert matcher.named("Do coins expire") is None  # a title is the whole title
+    assert matcher.named("refunds") is None
+    assert matcher.named("") is None
 
 
 def test_empty_text_lists_entries_by_key_up_to_the_limit(
