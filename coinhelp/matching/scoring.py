@@ -64,7 +64,11 @@ _Terms = tuple[tuple[str, float], ...]
 class Scorer:
     """Scores one set of entries (in a fixed order) against questions.
 
-    Entries are referred to by their index in that order.
+    Entries are referred to by their index in that order. What reading a question
+    needs to know of the entries is public: `idf` (every term any entry uses),
+    `postings` (the terms of names and keywords → entries), `example_postings`
+    (the terms of example questions → entries) and `unknown_idf` (what a word no
+    entry knows weighs).
     """
 
     def __init__(self, entries: Sequence[FaqEntry], analysed: Sequence[EntryAnalysis]) -> None:
