@@ -22,16 +22,17 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bench.commands import TYPED, questions
 from bench.stats import Summary, timed
 from bench.workload import settle
 from bench.world import curated
-from coinhelp import matcher as matcher_module
 from coinhelp.faq.entries import FaqEntry
-from coinhelp.matcher import Matcher
+from coinhelp.matching.analysis import analyse
+from coinhelp.matching.matcher import Matcher
+from coinhelp.matching.words import stem
 
 _WORD = re.compile(r"[a-z]{3,}")
 _SYLLABLES = ("ka", "lo", "mi", "ren", "tu", "sa", "vo", "qui", "ne", "dar", "po", "li", "zen")
@@ -120,12 +121,9 @@ def _inputs(entries: Sequence[FaqEntry], calls: int) -> tuple[list[str], list[st
 
 
 def _clear_analysis_cache() -> None:
-    """Forget entries analysed earlier, so a build is cold (if the matcher caches)."""
-    for name in ("_analyse", "stem"):
-        function = getattr(matcher_module, name, None)
-        clear: Callable[[], None] | None = getattr(function, "cache_clear", None)
-        if clear is not None:
-            clear()
+    """Forget entries analysed and words stemmed earlier, so a build is cold."""
+    analyse.cache_clear()
+    stem.cache_clear()
 
 
 def measure_faq(size: int, calls: int) -> FaqResult:

@@ -60,19 +60,12 @@ class FaqCommands(commands.Cog):
 
     async def lookup(self, guild_id: int, topic: str) -> FaqEntry:
         """The entry named by key, title or alias; NotFound lists close matches."""
-        entries = await self.bot.faq.entries(guild_id)
-        wanted = " ".join(topic.split()).casefold()
-        if wanted in entries:  # autocomplete sends the key: the common case
-            return entries[wanted]
-        for entry in entries.values():
-            names = (entry.key, entry.title, *entry.aliases)
-            if any(name.casefold() == wanted for name in names):
-                return entry
         matcher = await self.bot.faq.matcher(guild_id)
+        entry = matcher.named(topic)
+        if entry is not None:
+            return entry
         suggestions = matcher.suggest(topic, limit=3)
-        raise NotFound(
-            self.bot.renderer.text("faq/not_found.j2", topic=topic, suggestions=suggestions)
-        )
+        raise NotFound("faq.unknown_topic", topic=topic, suggestions=suggestions)
 
     async def topic_autocomplete(
         self, interaction: Interaction, current: str
@@ -108,14 +101,12 @@ class FaqCommands(commands.Cog):
         """Ask a question about TikTok coins in your own words."""
         guild_id = interaction.guild_id or 0
         result = (await self.bot.faq.matcher(guild_id)).ask(question)
-        entries = await self.bot.faq.entries(guild_id)
         if result.kind == "answer":
-            entry = entries[result.candidates[0]]
-            await interaction.response.send_message(embeds=self.answer_embeds(entry))
+            await interaction.response.send_message(embeds=self.answer_embeds(result.entries[0]))
         elif result.kind == "unsure":
             with freed_once_sent(discord.ui.View(timeout=None)) as view:
-                for key in result.candidates[:3]:
-                    view.add_item(EntryButton(interaction.user.id, key, entries[key].title))
+                for entry in result.entries[:3]:
+                    view.add_item(EntryButton(interaction.user.id, entry.key, entry.title))
                 await reply(
                     interaction,
                     self.bot.renderer.text("faq/did_you_mean.j2", question=question),

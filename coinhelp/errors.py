@@ -30,10 +30,6 @@ class UserError(Exception):
         self.key = key
         self.params = params
 
-    @property
-    def message(self) -> str:  # TRANSITION: old-style errors whose key is still a sentence
-        return self.key
-
     def __str__(self) -> str:
         return f"{self.key} {self.params}" if self.params else self.key
 

@@ -177,8 +177,6 @@ class Renderer:
 
     def error(self, error: UserError) -> str:
         """The sentence for a UserError: the macro its key names (see coinhelp.errors)."""
-        if " " in error.key:  # TRANSITION: a sentence not yet moved to templates/errors
-            return clip(error.key, CONTENT_MAX)
         area, _, name = error.key.partition(".")
         macro = getattr(self.template(f"errors/{area}.j2").module, name)
         return clip(str(macro(**error.params)).strip(), CONTENT_MAX)

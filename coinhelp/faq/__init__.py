@@ -7,6 +7,6 @@
     store.py     FaqStore: each server's merged view, its edits, its caches
     transfer.py  the YAML export and import files
 
-Finding an answer for a question is coinhelp.matcher's job; the Discord side
+Finding an answer for a question is coinhelp.matching's job; the Discord side
 is cogs/faq.py, and every sentence is in templates/faq/ and templates/errors/faq.j2.
 """

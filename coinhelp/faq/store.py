@@ -56,7 +56,7 @@ from coinhelp.faq.versions import (
     read_states,
     read_versions,
 )
-from coinhelp.matcher import Matcher
+from coinhelp.matching.matcher import Matcher
 
 log = logging.getLogger(__name__)
 

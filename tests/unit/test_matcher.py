@@ -24,20 +24,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coinhelp import matcher as matcher_module
 from coinhelp.faq.curated import REQUIRED_KEYS, load_curated
 from coinhelp.faq.entries import FaqEntry
 from coinhelp.faq.names import name_form
-from coinhelp.matcher import (
-    _ANCHORS,
-    _OFF_TOPIC,
-    AskResult,
-    Matcher,
-    _term_weights,
-    _words,
-    edit_distance,
-    stem,
-)
+from coinhelp.matching import questions
+from coinhelp.matching.lexicon import ANCHORS, OFF_TOPIC
+from coinhelp.matching.matcher import AskResult, Matcher
+from coinhelp.matching.speller import edit_distance
+from coinhelp.matching.terms import term_weights
+from coinhelp.matching.words import split_words, stem
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "tests" / "data" / "faq_questions.yaml"
@@ -144,11 +139,11 @@ def test_no_curated_entry_uses_an_off_topic_concept_and_every_anchor_is_used(
     used: set[str] = set()
     for item in curated.values():
         for text in (item.key.replace("-", " "), item.title, *item.aliases, *item.keywords):
-            used |= _term_weights(_words(text)).keys()
-        off_topic = set(_term_weights(_words(item.body))) & _OFF_TOPIC
+            used |= term_weights(split_words(text)).keys()
+        off_topic = set(term_weights(split_words(item.body))) & OFF_TOPIC
         assert not off_topic, (item.key, "body", off_topic)
-    assert not used & _OFF_TOPIC, used & _OFF_TOPIC
-    assert used >= _ANCHORS, _ANCHORS - used
+    assert not used & OFF_TOPIC, used & OFF_TOPIC
+    assert used >= ANCHORS, ANCHORS - used
 
 
 def _tally(pairs: Iterable[tuple[dict[str, str], AskResult]]) -> collections.Counter[str]:
@@ -257,9 +252,9 @@ def test_an_empty_or_garbage_question_gets_none(matcher: Matcher, question: str)
     ],
 )
 def test_a_question_that_is_an_entry_name_answers_it(
-    matcher: Matcher, question: str, key: str
+    matcher: Matcher, curated: dict[str, FaqEntry], question: str, key: str
 ) -> None:
-    assert matcher.ask(question) == AskResult("answer", (key,), (1.0,))
+    assert matcher.ask(question) == AskResult("answer", (curated[key],), (1.0,))
 
 
 @pytest.mark.parametrize(
@@ -288,14 +283,14 @@ def test_typos_slang_and_paraphrases_find_the_entry(
 def test_a_word_is_read_the_same_every_time_and_the_readings_kept_stay_bounded(
     curated: dict[str, FaqEntry], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(matcher_module, "WORD_READINGS_MAX", 50)
+    monkeypatch.setattr(questions, "WORD_READINGS_MAX", 50)
     matcher = Matcher(curated.values())
     typo = "how do i get my money bak for coins i didnt use"
     first = matcher.ask(typo)
     rng = random.Random(7)
     for _ in range(120):  # made-up words, enough to fill the kept readings twice
         matcher.ask(" ".join("".join(rng.choices("bcdfghjklmnpqrstvwxz", k=7)) for _ in range(3)))
-    assert len(matcher._word_readings) <= 50
+    assert len(matcher._reader.readings) <= 50
     assert matcher.ask(typo) == first == Matcher(curated.values()).ask(typo)
     assert first.candidates[:1] == ("refund",)
 
@@ -362,17 +357,48 @@ def test_custom_entries_without_keywords_are_found_by_title_and_body() -> None:
 
 
 def test_a_result_is_a_frozen_value() -> None:
-    result = AskResult("answer", ("refund",), (1.0,))
+    result = AskResult("answer", (entry("refund", "Refunds"),), (1.0,))
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.kind = "none"  # type: ignore[misc]
 
 
+def test_a_result_carries_its_candidates_entries_best_first(
+    matcher: Matcher, curated: dict[str, FaqEntry]
+) -> None:
+    for question in ("how do i get my money bak for coins i didnt use", "coins and gifts"):
+        result = matcher.ask(question)
+        assert result.entries and all(curated[e.key] is e for e in result.entries), result
+        assert result.candidates == tuple(e.key for e in result.entries)
+        assert (
+            repr(result) == f"AskResult({result.kind!r}, {result.candidates!r}, {result.scores!r})"
+        )
+
+
 def test_the_core_never_imports_discord() -> None:
-    code = "import sys, coinhelp.matcher, coinhelp.faq.curated; sys.exit('discord' in sys.modules)"
+    code = (
+        "import sys, coinhelp.matching.matcher, coinhelp.faq.curated;"
+        " sys.exit('discord' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
 
 
-# -- complete and suggest -------------------------------------------------------------
+# -- named, complete and suggest --------------------------------------------------------
+
+
+def test_named_finds_an_entry_by_key_title_or_alias_ignoring_spacing_and_case() -> None:
+    entries = [
+        entry("expiry", "Do coins expire?", "refund", "coin lifetime"),
+        entry("refund", "Can I get a refund?", "money back"),
+        entry("lifetime", "Coin lifetime", "coin lifetime"),
+    ]
+    matcher = Matcher(entries)
+    assert matcher.named(" REFUND ") is entries[1]  # a key, before an earlier entry's alias
+    assert matcher.named("can  i get a\tRefund?") is entries[1]  # the title
+    assert matcher.named("Money Back") is entries[1]  # an alias
+    assert matcher.named("coin lifetime") is entries[0]  # the first entry with the name
+    assert matcher.named("Do coins expire") is None  # a title is the whole title
+    assert matcher.named("refunds") is None
+    assert matcher.named("") is None
 
 
 def test_empty_text_lists_entries_by_key_up_to_the_limit(
