@@ -43,15 +43,17 @@ async def built_bot(
 ) -> AsyncIterator[CoinhelpBot]:
     """The bot on its open database, not yet connected; closed, then the database, after.
 
-    Shipped data is checked first: a bad file stops the bot now, naming the
-    file, instead of failing the first member who asks. `curated` is the
-    already-parsed FAQ of `settings.faq_dir`, for a process that builds many bots.
+    The database file is checked and locked first (a wrong or busy file stops
+    the bot with one line before anything else happens), then the shipped
+    data: a bad file stops the bot now, naming the file, instead of failing the
+    first member who asks. `curated` is the already-parsed FAQ of
+    `settings.faq_dir`, for a process that builds many bots.
     """
-    if curated is None:
-        curated = load_curated(settings.faq_dir)
-    default_price_table()
     db = await Database.open(settings.db_path)
     try:
+        if curated is None:
+            curated = load_curated(settings.faq_dir)
+        default_price_table()
         bot = create_bot(settings, db, curated)
         try:
             yield bot

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
+from coinhelp.db import load_migrations
 from standin import StandIn
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,3 +91,72 @@ async def test_the_started_bot_answers_and_stops_cleanly_on_sigterm(
     assert "stopped cleanly" in log
     assert "Traceback" not in log
     assert (tmp_path / "coinhelp.db").exists()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def names_in(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+async def refused_at_start(tmp_path: Path, env: dict[str, str]) -> str:
+    """Run `python bot.py`, expect exit 2 with one line and no traceback; that line."""
+    process = await run_bot(tmp_path, env)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    output = stdout.decode() + stderr.decode()
+    assert process.returncode == 2, output
+    assert "Traceback" not in output
+    lines = output.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+async def test_random_bytes_as_the_database_stop_it_with_one_line(tmp_path: Path) -> None:
+    database = tmp_path / "coinhelp.db"
+    database.write_bytes(os.urandom(16384))
+    before = digest(database)
+    line = await refused_at_start(tmp_path, bot_env(tmp_path, DISCORD_TOKEN="unused"))
+    assert str(database) in line and "is not a SQLite database" in line
+    assert digest(database) == before
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+async def test_a_database_from_a_newer_coinhelp_is_refused_and_left_untouched(
+    tmp_path: Path, journal: str
+) -> None:
+    database = tmp_path / "coinhelp.db"
+    newer = len(load_migrations()) + 3
+    raw = sqlite3.connect(database)
+    raw.execute(f"PRAGMA journal_mode = {journal}")
+    raw.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    raw.execute(f"PRAGMA user_version = {newer}")
+    raw.commit()
+    raw.close()
+    before = digest(database)
+    line = await refused_at_start(tmp_path, bot_env(tmp_path, DISCORD_TOKEN="unused"))
+    assert str(database) in line and f"schema version {newer}, newer than this coinhelp" in line
+    assert digest(database) == before
+    assert names_in(tmp_path) == ["coinhelp.db", "coinhelp.db.lock"]  # no -wal, no -shm
+
+
+async def test_a_second_process_on_the_same_database_is_refused(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    guild = standin.add_guild("Fans")
+    alice = guild.add_member("alice")
+    env = standin_env(tmp_path, standin)
+    first = await run_bot(tmp_path, env)
+    try:
+        await standin.wait_until_connected(timeout=30)
+        line = await refused_at_start(tmp_path, env)
+        assert str(tmp_path / "coinhelp.db") in line
+        assert f"in use by another coinhelp process (pid {first.pid})" in line
+        # The first one is unharmed.
+        handle = await (await standin.slash(guild, alice, "coinhelp about")).response()
+        assert "coinhelp 0.1.0" in handle.text
+    finally:
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.communicate(), 30)
+    assert first.returncode == 0
