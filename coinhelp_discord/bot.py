@@ -64,14 +64,19 @@ class CoinhelpBot(commands.Bot):
         self.guild_settings = GuildSettingsStore(db)
         self.pagers = Pagers()
         self.started_at = time.monotonic()
+        self._set_up = False
 
     async def setup_hook(self) -> None:
-        await self.ledger.start()
-        # Page buttons keep their state in their custom ids: they answer clicks
-        # on any list the bot ever sent, also from before a restart.
-        self.add_dynamic_items(PageButton)
-        for extension in EXTENSIONS:
-            await self.load_extension(extension)
+        # login() runs this again when the launcher retries a login that lost
+        # the network half-way (after the first part, during the sync).
+        if not self._set_up:
+            await self.ledger.start()
+            # Page buttons keep their state in their custom ids: they answer clicks
+            # on any list the bot ever sent, also from before a restart.
+            self.add_dynamic_items(PageButton)
+            for extension in EXTENSIONS:
+                await self.load_extension(extension)
+            self._set_up = True
         await self.sync_commands_if_changed()
         assert self.application_id is not None  # set by login()
         log.info(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import signal
 import sqlite3
 import sys
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -160,3 +163,99 @@ async def test_a_second_process_on_the_same_database_is_refused(
         first.send_signal(signal.SIGTERM)
         await asyncio.wait_for(first.communicate(), 30)
     assert first.returncode == 0
+
+
+async def stopped_standin_url() -> str:
+    """The address of a stand-in that was started and stopped: nothing answers there."""
+    gone = StandIn()
+    await gone.start()
+    url = gone.url
+    await gone.close()
+    return url
+
+
+@contextlib.asynccontextmanager
+async def relay(url: str, to: StandIn) -> AsyncIterator[None]:
+    """Discord comes back at `url`: a TCP relay from its port to the running `to`."""
+    port = int(url.rsplit(":", 1)[1])
+    target = int(to.url.rsplit(":", 1)[1])
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except OSError:
+            pass
+        finally:
+            writer.close()
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", target)
+        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
+
+    server = await asyncio.start_server(connection, "127.0.0.1", port)
+    try:
+        yield
+    finally:
+        server.close()
+
+
+async def read_lines_until(
+    stream: asyncio.StreamReader, seen: list[str], done: Callable[[list[str]], bool]
+) -> None:
+    while not done(seen):
+        line = await asyncio.wait_for(stream.readline(), 30)
+        assert line, f"the bot stopped; it wrote: {seen}"
+        seen.append(line.decode().rstrip("\n"))
+
+
+def retries(lines: list[str]) -> list[str]:
+    return [line for line in lines if "cannot reach Discord" in line]
+
+
+async def test_without_discord_at_start_it_retries_then_connects_without_a_restart(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    guild = standin.add_guild("Fans")
+    alice = guild.add_member("alice")
+    url = await stopped_standin_url()
+    env = standin_env(tmp_path, standin)
+    env["COINHELP_STANDIN_URL"] = url
+    process = await run_bot(tmp_path, env)
+    assert process.stderr is not None
+    lines: list[str] = []
+    try:
+        await read_lines_until(process.stderr, lines, lambda seen: len(retries(seen)) >= 2)
+        first, second = retries(lines)
+        assert "trying again in 1 s" in first and "trying again in 2 s" in second
+        assert url.removeprefix("http://") in first  # says where it tried
+        async with relay(url, standin):
+            await standin.wait_until_connected(timeout=30)
+            handle = await (await standin.slash(guild, alice, "coinhelp about")).response()
+            assert "coinhelp 0.1.0" in handle.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, rest = await asyncio.wait_for(process.communicate(), 30)
+    log = "\n".join(lines) + rest.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
+
+
+async def test_ctrl_c_while_waiting_for_discord_stops_at_once(tmp_path: Path) -> None:
+    url = await stopped_standin_url()
+    env = bot_env(
+        tmp_path, DISCORD_TOKEN="standin-token", PYTHONPATH=str(BOOT), COINHELP_STANDIN_URL=url
+    )
+    process = await run_bot(tmp_path, env)
+    assert process.stderr is not None
+    lines: list[str] = []
+    await read_lines_until(process.stderr, lines, lambda seen: len(retries(seen)) >= 3)
+    # Now waiting 4 s before the next attempt.
+    process.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    _, rest = await asyncio.wait_for(process.communicate(), 30)
+    assert time.monotonic() - started < 2
+    log = "\n".join(lines) + rest.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
