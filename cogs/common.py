@@ -114,12 +114,17 @@ async def report_error(interaction: Interaction, error: BaseException) -> None:
             interaction.guild_id,
             interaction.user.id,
             exc_info=error,
+            extra={"guild_id": interaction.guild_id, "reference": reference},
         )
         told = UserError("common.bug", reference=reference)
     try:
         await reply(interaction, interaction.client.renderer.error(told), ephemeral=True)
     except discord.HTTPException:
-        log.warning("could not deliver an error message for interaction %s", interaction.id)
+        log.warning(
+            "could not deliver an error message for interaction %s",
+            interaction.id,
+            extra={"guild_id": interaction.guild_id},
+        )
 
 
 class CoinhelpTree(app_commands.CommandTree["CoinhelpBot"]):

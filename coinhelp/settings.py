@@ -19,6 +19,7 @@ from coinhelp.shipped import CURATED_FAQ_DIR
 DEFAULT_FAQ_DIR = CURATED_FAQ_DIR
 DEFAULT_DB = "coinhelp.db"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+LOG_FORMATS = ("plain", "json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Settings:
     db_path: Path
     faq_dir: Path
     log_level: str
+    log_format: str = "plain"
 
     @property
     def log_level_number(self) -> int:
@@ -54,5 +56,16 @@ def load_settings(
     faq_dir = Path(values.get("COINHELP_FAQ_DIR", "").strip() or DEFAULT_FAQ_DIR)
     if not faq_dir.is_dir():
         raise ConfigError(f"COINHELP_FAQ_DIR {str(faq_dir)!r} is not a directory")
+    log_format = values.get("COINHELP_LOG_FORMAT", "").strip().lower() or "plain"
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"COINHELP_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}"
+        )
     db_path = Path(values.get("COINHELP_DB", "").strip() or DEFAULT_DB)
-    return Settings(discord_token=token, db_path=db_path, faq_dir=faq_dir, log_level=level)
+    return Settings(
+        discord_token=token,
+        db_path=db_path,
+        faq_dir=faq_dir,
+        log_level=level,
+        log_format=log_format,
+    )

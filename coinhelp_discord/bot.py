@@ -19,6 +19,7 @@ from coinhelp.guildsettings import GuildSettingsStore
 from coinhelp.ledger import Ledger
 from coinhelp.render import Renderer
 from coinhelp.settings import Settings
+from coinhelp_discord.deliveries import InteractionDeliveries
 
 log = logging.getLogger("coinhelp")
 
@@ -65,6 +66,9 @@ class CoinhelpBot(commands.Bot):
         self.pagers = Pagers()
         self.started_at = time.monotonic()
         self._set_up = False
+        # Repeated deliveries of one interaction are dropped before discord.py sees them.
+        self.deliveries = InteractionDeliveries()
+        self.deliveries.install(self._connection.parsers)
 
     async def setup_hook(self) -> None:
         # login() runs this again when the launcher retries a login that lost

@@ -29,6 +29,7 @@ from coinhelp.faqdata import FaqEntry, load_curated
 from coinhelp.prices import default_price_table
 from coinhelp.settings import Settings, load_settings
 from coinhelp_discord.bot import CoinhelpBot, create_bot
+from coinhelp_discord.logs import setup_logging
 
 log = logging.getLogger("coinhelp")
 
@@ -225,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         settings = load_settings()
-        discord.utils.setup_logging(level=settings.log_level_number, root=True)
+        setup_logging(settings.log_level_number, settings.log_format)
         if args.sandbox:
             from sandbox import run_sandbox
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import os
 import signal
 import sqlite3
@@ -259,3 +260,26 @@ async def test_ctrl_c_while_waiting_for_discord_stops_at_once(tmp_path: Path) ->
     log = "\n".join(lines) + rest.decode()
     assert process.returncode == 0, log
     assert "Traceback" not in log
+
+
+async def test_json_logs_are_one_object_a_line_without_colour(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    guild = standin.add_guild("Fans")
+    alice = guild.add_member("alice")
+    env = standin_env(tmp_path, standin)
+    env["COINHELP_LOG_FORMAT"] = "json"
+    process = await run_bot(tmp_path, env)
+    try:
+        await standin.wait_until_connected(timeout=30)
+        await (await standin.slash(guild, alice, "coinhelp about")).response()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
+    text = stderr.decode()
+    assert "\x1b[" not in text
+    entries = [json.loads(line) for line in text.splitlines()]
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    assert any(e["message"].startswith("invite coinhelp with:") for e in entries)
+    assert entries[-1]["message"] == "stopped cleanly"

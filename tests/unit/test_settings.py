@@ -12,6 +12,7 @@ def test_defaults_when_only_the_token_is_set(tmp_path: Path) -> None:
     assert settings.db_path == Path("coinhelp.db")
     assert settings.faq_dir == DEFAULT_FAQ_DIR
     assert settings.log_level == "INFO"
+    assert settings.log_format == "plain"
 
 
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
@@ -34,6 +35,7 @@ def test_a_blank_token_counts_as_missing(tmp_path: Path, blank: str) -> None:
     [
         ("COINHELP_LOG_LEVEL", "LOUD", "COINHELP_LOG_LEVEL must be one of"),
         ("COINHELP_FAQ_DIR", "/no/such/folder", "is not a directory"),
+        ("COINHELP_LOG_FORMAT", "xml", "COINHELP_LOG_FORMAT must be one of plain, json"),
     ],
 )
 def test_unusable_values_are_refused_with_the_variable_named(
