@@ -33,6 +33,7 @@ import asyncio
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -145,6 +146,9 @@ class Database:
         self._batch_writer = batch_writer
         self._write_lock = asyncio.Lock()
         self._closed = False
+        self.on_timing: Callable[[str, float], None] = _no_timing
+        """Told the seconds of each write, transaction and in-thread read (the
+        bot's metrics); the quick reads are not timed, to keep them quick."""
 
     @classmethod
     async def open(
@@ -199,6 +203,7 @@ class Database:
         async with self._write_lock:
             if self._closed:
                 raise RuntimeError("the database is closed")
+            started = time.perf_counter()
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._writer
@@ -209,6 +214,8 @@ class Database:
                 if self._writer.in_transaction:
                     await self._writer.execute("ROLLBACK")
                 raise
+            finally:
+                self.on_timing("write", time.perf_counter() - started)
 
     async def transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """One write transaction run whole on a thread: `work(conn)` between BEGIN
@@ -223,7 +230,11 @@ class Database:
         async with self._write_lock:
             if self._closed:
                 raise RuntimeError("the database is closed")
-            return await self._batch_writer.run(_transaction, work)
+            started = time.perf_counter()
+            try:
+                return await self._batch_writer.run(_transaction, work)
+            finally:
+                self.on_timing("transaction", time.perf_counter() - started)
 
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file, on a connection and a
@@ -254,7 +265,11 @@ class Database:
 
     async def fetchall_in_thread(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Rows of a read that may take long, in a thread so the bot keeps answering."""
-        return list(await self._reader.execute_fetchall(sql, _bound(params)))
+        started = time.perf_counter()
+        try:
+            return list(await self._reader.execute_fetchall(sql, _bound(params)))
+        finally:
+            self.on_timing("read_in_thread", time.perf_counter() - started)
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
@@ -271,6 +286,10 @@ class Database:
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _no_timing(operation: str, seconds: float) -> None:
+    pass
 
 
 def _transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:

@@ -20,6 +20,7 @@ from coinhelp.ledger import Ledger
 from coinhelp.render import Renderer
 from coinhelp.settings import Settings
 from coinhelp_discord.deliveries import InteractionDeliveries
+from coinhelp_discord.metrics import Metrics
 
 log = logging.getLogger("coinhelp")
 
@@ -66,8 +67,15 @@ class CoinhelpBot(commands.Bot):
         self.pagers = Pagers()
         self.started_at = time.monotonic()
         self._set_up = False
+        self.metrics = Metrics()
+        self.metrics.watch(
+            connected=lambda: self.gateway_connected,
+            latency=lambda: self.latency,
+            guilds=lambda: len(self.guilds),
+        )
+        db.on_timing = self.metrics.database_time
         # Repeated deliveries of one interaction are dropped before discord.py sees them.
-        self.deliveries = InteractionDeliveries()
+        self.deliveries = InteractionDeliveries(on_received=self.metrics.interaction_received)
         self.deliveries.install(self._connection.parsers)
 
     async def setup_hook(self) -> None:
@@ -124,6 +132,18 @@ class CoinhelpBot(commands.Bot):
         if ready_task is not None:
             ready_task.cancel()
         await super().close()
+
+    @property
+    def gateway_connected(self) -> bool:
+        """The gateway connection is up and has a session (READY or RESUMED)."""
+        ws = self.ws
+        return not self.is_closed() and ws is not None and ws.open and ws.session_id is not None
+
+    async def database_answers(self) -> bool:
+        try:
+            return await self.db.fetchone("SELECT 1") is not None
+        except Exception:
+            return False
 
     @property
     def uptime(self) -> float:

@@ -30,6 +30,7 @@ from coinhelp.prices import default_price_table
 from coinhelp.settings import Settings, load_settings
 from coinhelp_discord.bot import CoinhelpBot, create_bot
 from coinhelp_discord.logs import setup_logging
+from coinhelp_discord.web import WebServer
 
 log = logging.getLogger("coinhelp")
 
@@ -58,7 +59,9 @@ async def built_bot(
     the bot with one line before anything else happens), then the shipped
     data: a bad file stops the bot now, naming the file, instead of failing the
     first member who asks. `curated` is the already-parsed FAQ of
-    `settings.faq_dir`, for a process that builds many bots.
+    `settings.faq_dir`, for a process that builds many bots. The web server
+    (/healthz, /metrics) serves while the bot is built, when
+    `settings.web_port` is not 0.
     """
     db = await Database.open(settings.db_path)
     try:
@@ -67,7 +70,16 @@ async def built_bot(
         default_price_table()
         bot = create_bot(settings, db, curated)
         try:
-            yield bot
+            web = None
+            if settings.web_port:
+                web = WebServer(bot, settings.web_host, settings.web_port)
+                await web.start()
+                log.info("web server on http://%s:%d/", settings.web_host, web.port)
+            try:
+                yield bot
+            finally:
+                if web is not None:
+                    await web.close()
         finally:
             await bot.close()
     finally:

@@ -8,12 +8,14 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from coinhelp.db import load_migrations
@@ -283,3 +285,57 @@ async def test_json_logs_are_one_object_a_line_without_colour(
     assert {"time", "level", "logger", "message"} <= set(entries[0])
     assert any(e["message"].startswith("invite coinhelp with:") for e in entries)
     assert entries[-1]["message"] == "stopped cleanly"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def http_get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.text()
+
+
+async def test_healthz_and_metrics_of_a_running_bot(standin: StandIn, tmp_path: Path) -> None:
+    guild = standin.add_guild("Fans")
+    alice = guild.add_member("alice")
+    port = free_port()
+    env = standin_env(tmp_path, standin)
+    env["COINHELP_WEB_PORT"] = str(port)
+    process = await run_bot(tmp_path, env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await standin.wait_until_connected(timeout=30)
+        await (await standin.slash(guild, alice, "coinhelp about")).response()
+        status, _ = await http_get(f"{base}/healthz")
+        assert status == 200
+        _, metrics = await http_get(f"{base}/metrics")
+        assert (
+            'coinhelp_interactions_total{command="coinhelp about",outcome="ok",type="command"} 1.0'
+            in metrics
+        )
+        await standin.close()  # Discord goes away
+        for _ in range(100):
+            status, body = await http_get(f"{base}/healthz")
+            if status == 503:
+                break
+            await asyncio.sleep(0.1)
+        assert status == 503 and '"gateway": "disconnected"' in body
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert f"web server on http://127.0.0.1:{port}/" in stderr.decode()
+
+
+async def test_a_taken_web_port_stops_it_with_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = bot_env(tmp_path, DISCORD_TOKEN="unused", COINHELP_WEB_PORT=str(port))
+        env["COINHELP_LOG_LEVEL"] = "WARNING"
+        line = await refused_at_start(tmp_path, env)
+    assert f"127.0.0.1:{port} is in use" in line and "COINHELP_WEB_PORT" in line
