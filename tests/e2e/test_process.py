@@ -298,6 +298,20 @@ async def http_get(url: str) -> tuple[int, str]:
         return response.status, await response.text()
 
 
+async def healthcheck(tmp_path: Path, env: dict[str, str]) -> int | None:
+    """The exit code of the container's HEALTHCHECK command."""
+    check = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "coinhelp_discord.healthcheck",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    return await asyncio.wait_for(check.wait(), 30)
+
+
 async def test_healthz_and_metrics_of_a_running_bot(standin: StandIn, tmp_path: Path) -> None:
     guild = standin.add_guild("Fans")
     alice = guild.add_member("alice")
@@ -311,6 +325,7 @@ async def test_healthz_and_metrics_of_a_running_bot(standin: StandIn, tmp_path: 
         await (await standin.slash(guild, alice, "coinhelp about")).response()
         status, _ = await http_get(f"{base}/healthz")
         assert status == 200
+        assert await healthcheck(tmp_path, env) == 0
         _, metrics = await http_get(f"{base}/metrics")
         assert (
             'coinhelp_interactions_total{command="coinhelp about",outcome="ok",type="command"} 1.0'
@@ -323,6 +338,7 @@ async def test_healthz_and_metrics_of_a_running_bot(standin: StandIn, tmp_path: 
                 break
             await asyncio.sleep(0.1)
         assert status == 503 and '"gateway": "disconnected"' in body
+        assert await healthcheck(tmp_path, env) == 1
     finally:
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
