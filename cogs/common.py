@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import secrets
+import time
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -29,6 +30,9 @@ else:
     Interaction = discord.Interaction
 
 log = logging.getLogger("coinhelp.errors")
+
+_AUTOCOMPLETE = discord.InteractionType.autocomplete
+_TREE_TYPES = (discord.InteractionType.application_command, _AUTOCOMPLETE)
 
 
 def embed_from(parts: dict[str, str], colour: discord.Colour) -> discord.Embed:
@@ -104,6 +108,12 @@ def user_error(error: BaseException) -> UserError | None:
 async def report_error(interaction: Interaction, error: BaseException) -> None:
     """Tell the user what went wrong, privately; log bugs with a reference id."""
     told = user_error(error)
+    outcome = "user_error" if told is not None else "error"
+    interaction.extras["outcome"] = outcome
+    if interaction.type not in _TREE_TYPES:  # the tree counts its own (CoinhelpTree._call)
+        interaction.client.metrics.interaction_failed(
+            interaction.type.value, namespace(interaction), outcome
+        )
     if told is None:
         reference = secrets.token_hex(4)
         command = interaction.command.qualified_name if interaction.command else "-"
@@ -114,17 +124,51 @@ async def report_error(interaction: Interaction, error: BaseException) -> None:
             interaction.guild_id,
             interaction.user.id,
             exc_info=error,
+            extra={"guild_id": interaction.guild_id, "reference": reference},
         )
         told = UserError("common.bug", reference=reference)
     try:
         await reply(interaction, interaction.client.renderer.error(told), ephemeral=True)
     except discord.HTTPException:
-        log.warning("could not deliver an error message for interaction %s", interaction.id)
+        log.warning(
+            "could not deliver an error message for interaction %s",
+            interaction.id,
+            extra={"guild_id": interaction.guild_id},
+        )
 
 
 class CoinhelpTree(app_commands.CommandTree["CoinhelpBot"]):
     async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
         await report_error(interaction, error)
+
+    async def _call(self, interaction: Interaction) -> None:
+        # discord.py's one entry for slash commands and autocompletes (private,
+        # but the only place that sees both end): timed for the metrics.
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            await super()._call(interaction)
+        except app_commands.AppCommandError as exc:  # reported by the caller, on_error
+            outcome = "user_error" if user_error(exc) is not None else "error"
+            raise
+        finally:
+            if "outcome" in interaction.extras:
+                outcome = interaction.extras["outcome"]
+            elif interaction.command_failed and outcome == "ok":
+                outcome = "refused"
+            kind = "autocomplete" if interaction.type is _AUTOCOMPLETE else "command"
+            command = interaction.command.qualified_name if interaction.command else "unknown"
+            interaction.client.metrics.interaction_finished(
+                kind, command, outcome, time.perf_counter() - started
+            )
+
+
+def namespace(interaction: Interaction) -> str:
+    """A component's or form's custom id without its per-message part
+    (`coinhelp:goals:leaderboard:...` → `coinhelp:goals:leaderboard`)."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = str(data.get("custom_id", ""))
+    return ":".join(custom_id.split(":")[:3]) or "unknown"
 
 
 async def is_moderator(interaction: Interaction) -> bool:

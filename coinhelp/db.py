@@ -16,6 +16,11 @@ Durability: WAL with synchronous=FULL, so a transaction that returned from
 COMMIT survives a process kill and a power cut alike. A pledge is
 acknowledged only after its commit.
 
+Before any of that, the file is checked (coinhelp.dbfile): it must be a
+coinhelp database no newer than this code, and no other process may have it
+open; otherwise opening fails with one sentence naming the file, before
+anything is written.
+
 Migrations are `migrations/NNNN_name.sql`; the first line of each says why it
 exists. The schema version is SQLite's `user_version`; each migration and its
 version bump run in one transaction, so an older database upgrades in place
@@ -28,6 +33,7 @@ import asyncio
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -37,6 +43,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from coinhelp.dbfile import APPLICATION_ID, ProcessLock, check_database_file
 from coinhelp.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -128,8 +135,10 @@ class Database:
         quick_reader: sqlite3.Connection,
         checkpointer: aiosqlite.Connection,
         batch_writer: _ThreadConnection,
+        lock: ProcessLock,
     ):
         self.path = path
+        self._process_lock = lock
         self._writer = writer
         self._reader = reader
         self._quick_reader = quick_reader
@@ -137,48 +146,39 @@ class Database:
         self._batch_writer = batch_writer
         self._write_lock = asyncio.Lock()
         self._closed = False
+        self.on_timing: Callable[[str, float], None] = _no_timing
+        """Told the seconds of each write, transaction and in-thread read (the
+        bot's metrics); the quick reads are not timed, to keep them quick."""
 
     @classmethod
     async def open(
         cls, path: Path | str, migrations: Sequence[Migration] | None = None
     ) -> Database:
-        """Open (creating if needed) and migrate the database at `path`."""
+        """Open (creating if needed) and migrate the database at `path`.
+
+        Raises ConfigError, naming the file and writing nothing to it, when it is
+        not a coinhelp database, is newer than this code, or is held by another
+        process.
+        """
         path = Path(path)
         if path.parent != Path() and not path.parent.exists():
             raise ConfigError(f"the folder for the database {str(path)!r} does not exist")
-        writer = await aiosqlite.connect(path, isolation_level=None)
-        reader: aiosqlite.Connection | None = None
-        quick_reader: sqlite3.Connection | None = None
-        checkpointer: aiosqlite.Connection | None = None
-        batch_writer: _ThreadConnection | None = None
+        migrations = load_migrations() if migrations is None else migrations
+        lock = ProcessLock(path)
+        lock.acquire()
         try:
-            writer.row_factory = sqlite3.Row
-            for pragma in (*PRAGMAS, *WRITER_PRAGMAS):
-                await writer.execute(pragma)
-            await migrate(writer, load_migrations() if migrations is None else migrations)
-            reader = await aiosqlite.connect(path, isolation_level=None)
-            reader.row_factory = sqlite3.Row
-            for pragma in READER_PRAGMAS:
-                await reader.execute(pragma)
-            quick_reader = sqlite3.connect(path, isolation_level=None)
-            quick_reader.row_factory = sqlite3.Row
-            for pragma in READER_PRAGMAS:
-                quick_reader.execute(pragma)
-            checkpointer = await aiosqlite.connect(path, isolation_level=None)
-            await checkpointer.execute("PRAGMA busy_timeout = 5000")
-            batch_writer = await _ThreadConnection.open(path, (*PRAGMAS, *WRITER_PRAGMAS))
+            check_database_file(path, migrations[-1].version if migrations else 0)
+            try:
+                connections = await _connect_all(path, migrations)
+            except ConfigError as exc:  # a failed migration: say which file
+                raise ConfigError(f"{exc} (database {str(path)!r})") from exc.__cause__
+        except sqlite3.DatabaseError as exc:
+            lock.release()
+            raise ConfigError(f"cannot open the database {str(path)!r}: {exc}") from None
         except BaseException:
-            await writer.close()
-            if reader is not None:
-                await reader.close()
-            if quick_reader is not None:
-                quick_reader.close()
-            if checkpointer is not None:
-                await checkpointer.close()
-            if batch_writer is not None:
-                await batch_writer.close()
+            lock.release()
             raise
-        return cls(path, writer, reader, quick_reader, checkpointer, batch_writer)
+        return cls(path, *connections, lock)
 
     async def close(self) -> None:
         """Wait for the write in flight, then close every connection."""
@@ -191,6 +191,7 @@ class Database:
             await self._batch_writer.close()
             await self._reader.close()
             await self._writer.close()
+            self._process_lock.release()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -202,6 +203,7 @@ class Database:
         async with self._write_lock:
             if self._closed:
                 raise RuntimeError("the database is closed")
+            started = time.perf_counter()
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._writer
@@ -212,6 +214,8 @@ class Database:
                 if self._writer.in_transaction:
                     await self._writer.execute("ROLLBACK")
                 raise
+            finally:
+                self.on_timing("write", time.perf_counter() - started)
 
     async def transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """One write transaction run whole on a thread: `work(conn)` between BEGIN
@@ -226,7 +230,11 @@ class Database:
         async with self._write_lock:
             if self._closed:
                 raise RuntimeError("the database is closed")
-            return await self._batch_writer.run(_transaction, work)
+            started = time.perf_counter()
+            try:
+                return await self._batch_writer.run(_transaction, work)
+            finally:
+                self.on_timing("transaction", time.perf_counter() - started)
 
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file, on a connection and a
@@ -257,7 +265,11 @@ class Database:
 
     async def fetchall_in_thread(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Rows of a read that may take long, in a thread so the bot keeps answering."""
-        return list(await self._reader.execute_fetchall(sql, _bound(params)))
+        started = time.perf_counter()
+        try:
+            return list(await self._reader.execute_fetchall(sql, _bound(params)))
+        finally:
+            self.on_timing("read_in_thread", time.perf_counter() - started)
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
@@ -276,6 +288,10 @@ class Database:
             )
 
 
+def _no_timing(operation: str, seconds: float) -> None:
+    pass
+
+
 def _transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -286,6 +302,54 @@ def _transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], 
             conn.execute("ROLLBACK")
         raise
     return result
+
+
+async def _connect_all(
+    path: Path, migrations: Sequence[Migration]
+) -> tuple[
+    aiosqlite.Connection,
+    aiosqlite.Connection,
+    sqlite3.Connection,
+    aiosqlite.Connection,
+    _ThreadConnection,
+]:
+    """The five connections of a Database (see its docstring), the schema migrated;
+    on failure, those already open are closed."""
+    writer = await aiosqlite.connect(path, isolation_level=None)
+    reader: aiosqlite.Connection | None = None
+    quick_reader: sqlite3.Connection | None = None
+    checkpointer: aiosqlite.Connection | None = None
+    batch_writer: _ThreadConnection | None = None
+    try:
+        writer.row_factory = sqlite3.Row
+        for pragma in (*PRAGMAS, *WRITER_PRAGMAS):
+            await writer.execute(pragma)
+        await migrate(writer, migrations)
+        # Marks the file as coinhelp's (see coinhelp.dbfile); an int, not a parameter.
+        await writer.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        reader = await aiosqlite.connect(path, isolation_level=None)
+        reader.row_factory = sqlite3.Row
+        for pragma in READER_PRAGMAS:
+            await reader.execute(pragma)
+        quick_reader = sqlite3.connect(path, isolation_level=None)
+        quick_reader.row_factory = sqlite3.Row
+        for pragma in READER_PRAGMAS:
+            quick_reader.execute(pragma)
+        checkpointer = await aiosqlite.connect(path, isolation_level=None)
+        await checkpointer.execute("PRAGMA busy_timeout = 5000")
+        batch_writer = await _ThreadConnection.open(path, (*PRAGMAS, *WRITER_PRAGMAS))
+    except BaseException:
+        await writer.close()
+        if reader is not None:
+            await reader.close()
+        if quick_reader is not None:
+            quick_reader.close()
+        if checkpointer is not None:
+            await checkpointer.close()
+        if batch_writer is not None:
+            await batch_writer.close()
+        raise
+    return writer, reader, quick_reader, checkpointer, batch_writer
 
 
 class _ThreadConnection:

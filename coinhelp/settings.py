@@ -19,6 +19,9 @@ from coinhelp.shipped import CURATED_FAQ_DIR
 DEFAULT_FAQ_DIR = CURATED_FAQ_DIR
 DEFAULT_DB = "coinhelp.db"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+LOG_FORMATS = ("plain", "json")
+DEFAULT_WEB_HOST = "127.0.0.1"
+DEFAULT_WEB_PORT = 8080
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,12 @@ class Settings:
     db_path: Path
     faq_dir: Path
     log_level: str
+    log_format: str = "plain"
+    web_host: str = DEFAULT_WEB_HOST
+    web_port: int = 0
+    """The web server's port; 0 turns it off. load_settings() defaults to
+    DEFAULT_WEB_PORT; Settings built in code (tests, the benchmark) get no web
+    server unless they ask for one."""
 
     @property
     def log_level_number(self) -> int:
@@ -54,5 +63,26 @@ def load_settings(
     faq_dir = Path(values.get("COINHELP_FAQ_DIR", "").strip() or DEFAULT_FAQ_DIR)
     if not faq_dir.is_dir():
         raise ConfigError(f"COINHELP_FAQ_DIR {str(faq_dir)!r} is not a directory")
+    log_format = values.get("COINHELP_LOG_FORMAT", "").strip().lower() or "plain"
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"COINHELP_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}"
+        )
     db_path = Path(values.get("COINHELP_DB", "").strip() or DEFAULT_DB)
-    return Settings(discord_token=token, db_path=db_path, faq_dir=faq_dir, log_level=level)
+    web_host = values.get("COINHELP_WEB_HOST", "").strip() or DEFAULT_WEB_HOST
+    web_port = _port(values.get("COINHELP_WEB_PORT", "").strip() or str(DEFAULT_WEB_PORT))
+    return Settings(
+        discord_token=token,
+        db_path=db_path,
+        faq_dir=faq_dir,
+        log_level=level,
+        log_format=log_format,
+        web_host=web_host,
+        web_port=web_port,
+    )
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise ConfigError(f"COINHELP_WEB_PORT must be a port number (0 turns it off), not {text!r}")
+    return int(text)

@@ -20,6 +20,8 @@ from coinhelp.guildsettings import GuildSettingsStore
 from coinhelp.i18n import Catalogs
 from coinhelp.render import Renderer
 from coinhelp.settings import Settings
+from coinhelp_discord.deliveries import InteractionDeliveries
+from coinhelp_discord.metrics import Metrics
 from coinhelp_discord.translator import CatalogTranslator
 
 log = logging.getLogger("coinhelp")
@@ -67,15 +69,30 @@ class CoinhelpBot(commands.Bot):
         self.guild_settings = GuildSettingsStore(db)
         self.pagers = Pagers()
         self.started_at = time.monotonic()
+        self._set_up = False
+        self.metrics = Metrics()
+        self.metrics.watch(
+            connected=lambda: self.gateway_connected,
+            latency=lambda: self.latency,
+            guilds=lambda: len(self.guilds),
+        )
+        db.on_timing = self.metrics.database_time
+        # Repeated deliveries of one interaction are dropped before discord.py sees them.
+        self.deliveries = InteractionDeliveries(on_received=self.metrics.interaction_received)
+        self.deliveries.install(self._connection.parsers)
 
     async def setup_hook(self) -> None:
-        await self.ledger.start()
-        # Page buttons keep their state in their custom ids: they answer clicks
-        # on any list the bot ever sent, also from before a restart.
-        self.add_dynamic_items(PageButton)
-        for extension in EXTENSIONS:
-            await self.load_extension(extension)
-        await self.tree.set_translator(CatalogTranslator(self.catalogs))
+        # login() runs this again when the launcher retries a login that lost
+        # the network half-way (after the first part, during the sync).
+        if not self._set_up:
+            await self.ledger.start()
+            # Page buttons keep their state in their custom ids: they answer clicks
+            # on any list the bot ever sent, also from before a restart.
+            self.add_dynamic_items(PageButton)
+            for extension in EXTENSIONS:
+                await self.load_extension(extension)
+            await self.tree.set_translator(CatalogTranslator(self.catalogs))
+            self._set_up = True
         await self.sync_commands_if_changed()
         assert self.application_id is not None  # set by login()
         log.info(
@@ -126,6 +143,18 @@ class CoinhelpBot(commands.Bot):
         if ready_task is not None:
             ready_task.cancel()
         await super().close()
+
+    @property
+    def gateway_connected(self) -> bool:
+        """The gateway connection is up and has a session (READY or RESUMED)."""
+        ws = self.ws
+        return not self.is_closed() and ws is not None and ws.open and ws.session_id is not None
+
+    async def database_answers(self) -> bool:
+        try:
+            return await self.db.fetchone("SELECT 1") is not None
+        except Exception:
+            return False
 
     @property
     def uptime(self) -> float:

@@ -99,7 +99,8 @@ async def running_bot(
 
     Yields the task running it, which ends if the bot stops.
     """
-    settings = dataclasses.replace(settings, db_path=database)
+    # No web server: a sandbox beside a running bot would find its port taken.
+    settings = dataclasses.replace(settings, db_path=database, web_port=0)
     async with contextlib.AsyncExitStack() as stack:
         try:
             running = await stack.enter_async_context(

@@ -54,6 +54,8 @@ class Console:
         self.look = Look(color=colour, width=max(40, min(width, 110)))
         self.readline = _import_readline() if self.interactive else None
         self._prompt = ""
+        self._typed = ""
+        self.output_closed = False
         self._reading = False
         self._completing = False
         self._completer: Completer | None = None
@@ -109,9 +111,23 @@ class Console:
     # -- writing -----------------------------------------------------------------------
 
     def write(self, lines: Iterable[str]) -> None:
-        for line in lines:
-            self.stdout.write(line + "\n")
-        self.stdout.flush()
+        if self.output_closed:
+            return
+        try:
+            for line in lines:
+                self.stdout.write(line + "\n")
+            self.stdout.flush()
+        except OSError:  # a closed pipe (`| head`) or a terminal that went away
+            self._lose_output()
+
+    def _lose_output(self) -> None:
+        """Whoever read standard output is gone: stop writing, and point the file
+        at /dev/null so that Python's flush at exit does not fail on it again."""
+        self.output_closed = True
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stdout.fileno())
+            os.close(devnull)
 
     def notice(self, lines: list[str]) -> None:
         """Show ``lines`` now, even while the person is typing at the prompt."""
@@ -119,14 +135,23 @@ class Console:
             self.write(lines)
             return
         typed = self.readline.get_line_buffer() if self.readline else ""
-        self.stdout.write("\r\x1b[2K")
-        self.write(lines)
-        self.stdout.write(self._prompt + typed)
-        self.stdout.flush()
+        self.write(["\r\x1b[2K" + lines[0], *lines[1:]] if lines else [])
+        self.write_partial(self._prompt + typed)
+
+    def write_partial(self, text: str) -> None:
+        """``text`` without a newline (a prompt the person goes on typing after)."""
+        if self.output_closed:
+            return
+        try:
+            self.stdout.write(text)
+            self.stdout.flush()
+        except OSError:
+            self._lose_output()
 
     def error(self, text: str) -> None:
         """An error, on standard error (after what was written so far)."""
-        self.stdout.flush()
+        with contextlib.suppress(OSError):
+            self.stdout.flush()
         look = Look(color=self.look.color)
         print(error_line(text, look), file=sys.stderr, flush=True)
 
@@ -159,6 +184,7 @@ class Console:
         that do are offered.
         """
         if state == 0:
+            self._typed = text
             found: list[Completion] = []
             if self._completing and self._completer is not None:
                 try:
@@ -178,16 +204,21 @@ class Console:
         self._list([shown.get(match, match) for match in matches])
 
     def _list(self, labels: list[str]) -> None:
-        """Matches in columns under the prompt, then the prompt again as it was."""
-        self.stdout.write("\n")
+        """Matches in columns under the prompt, then the prompt again as it was.
+
+        "As it was" is the line when Tab was pressed, not readline's buffer: readline
+        may already have put the matches' common start in its buffer but not yet on
+        the screen; it then draws only that addition (`/fa` + `q`), and writing the
+        whole buffer here would show it twice (`/faqq`).
+        """
         width = max(len(label) for label in labels) + 2
         per_line = max(1, self.look.width // width)
-        for start in range(0, len(labels), per_line):
-            row = labels[start : start + per_line]
-            self.stdout.write("".join(label.ljust(width) for label in row).rstrip() + "\n")
-        typed = self.readline.get_line_buffer() if self.readline else ""
-        self.stdout.write(self._prompt + typed)
-        self.stdout.flush()
+        rows = [
+            "".join(label.ljust(width) for label in labels[start : start + per_line]).rstrip()
+            for start in range(0, len(labels), per_line)
+        ]
+        self.write(["", *rows])
+        self.write_partial(self._prompt + self._typed)
 
     def close(self) -> None:
         """Give the terminal back as it was (a read may have been cut short)."""

@@ -208,7 +208,16 @@ def parse_options(leaf: Leaf, text: str) -> dict[str, Value]:
     missing = [o["name"] for o in leaf.options if o.get("required") and o["name"] not in values]
     if missing:
         plural = "s" if len(missing) > 1 else ""
-        raise InputError(f"missing required option{plural} {', '.join(missing)}")
+        missing_text = f"missing required option{plural} {', '.join(missing)}"
+        # `amount:5` for `coins`: read as part of the value before it, but it is
+        # most likely the missing option under another name.
+        unknown = [m.group(1) for m in _MARKER.finditer(text) if not known_option(leaf, m.group(1))]
+        if unknown:
+            raise InputError(
+                f"/{leaf.path} has no option {unknown[0]} "
+                f"(options: {', '.join(leaf.option_names)}); {missing_text}"
+            )
+        raise InputError(missing_text)
     return values
 
 

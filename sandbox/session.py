@@ -38,7 +38,14 @@ from sandbox.parse import (
     Slash,
     parse_line,
 )
-from sandbox.show import ShownFile, field_prompt, help_lines, message_lines, modal_intro
+from sandbox.show import (
+    ShownFile,
+    field_problem,
+    field_prompt,
+    help_lines,
+    message_lines,
+    modal_intro,
+)
 from sandbox.world import FIRST_MEMBER, DemoWorld
 from standin import (
     Channel,
@@ -54,6 +61,10 @@ from standin import (
 )
 
 EXIT_ERROR = 1
+# SIGHUP: the terminal window was closed (not on Windows).
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 ANSWER_TIMEOUT = 15.0  # the stand-in fails an interaction after Discord's 3 s anyway
 SETTLE_TIMEOUT = 15.0
 INLINE_MAX_BYTES = 2000
@@ -149,6 +160,8 @@ class Session:
                     self.console.error(exc.message)
                     if not self.console.interactive:
                         return EXIT_ERROR
+                if self.console.output_closed:  # piped into `head`, which has had enough
+                    return 0
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -169,9 +182,10 @@ class Session:
 
     @contextlib.contextmanager
     def stop_on_signals(self) -> Iterator[None]:
-        """Ctrl-C / SIGTERM leave the sandbox cleanly (after the command in progress)."""
+        """Ctrl-C, SIGTERM and a closed terminal (SIGHUP) leave the sandbox cleanly,
+        after the command in progress: the temporary database folder goes too."""
         installed = []
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in STOP_SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 self.loop.add_signal_handler(signum, self.stopping.set)
                 installed.append(signum)
@@ -294,15 +308,21 @@ class Session:
                 continue  # only text inputs can be typed here; others keep their state
             shown, prompt = field_prompt(field, self.look)
             self.console.write(shown)
-            line = await self.console.read(prompt, complete=False)
-            if line is None:
-                self.console.write(["  (form closed; nothing was sent)"])
-                return
-            self.console.echo(prompt, line)
-            if line.strip() == "-":
-                values[field.custom_id] = ""
-            elif line:
-                values[field.custom_id] = line.replace("\\n", "\n")
+            while True:
+                line = await self.console.read(prompt, complete=False)
+                if line is None:
+                    self.console.write(["  (form closed; nothing was sent)"])
+                    return
+                self.console.echo(prompt, line)
+                value = _typed_field_value(line, field.value)
+                problem = field_problem(field, value)
+                if problem is None:
+                    break
+                if not self.console.interactive:
+                    raise InputError(f"{problem}; the form was not sent")
+                self.console.error(f"{problem}; type it again (Ctrl+D closes the form)")
+            if value != (field.value or ""):
+                values[field.custom_id] = value
         try:
             submitted = await handle.submit_modal(values)
         except DriverError as exc:
@@ -470,3 +490,13 @@ class Session:
         except Exception:
             future.cancel()
             return []
+
+
+def _typed_field_value(line: str, current: str | None) -> str:
+    """What a typed line makes of a form field: Enter keeps the current value, ``-``
+    empties it, ``\\n`` starts a new line."""
+    if line.strip() == "-":
+        return ""
+    if not line:
+        return current or ""
+    return line.replace("\\n", "\n")

@@ -337,6 +337,23 @@ def field_prompt(field: ModalField, look: Look) -> tuple[list[str], str]:
     return [], f"{INDENT}{label}{required}{current}> "
 
 
+def field_problem(field: ModalField, value: str) -> str | None:
+    """Why Discord's client would not send ``value`` for a form field, by its label."""
+    label = field.label or "this field"
+    if not value:
+        return f"{label} is required" if field.required else None
+    low, high = field.min_length, field.max_length
+    if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+        if low is not None and high is not None:
+            bounds = f"{low} to {high}"
+        elif low is not None:
+            bounds = f"at least {low}"
+        else:
+            bounds = f"at most {high}"
+        return f"{label} takes {bounds} characters, not {len(value)}"
+    return None
+
+
 def help_lines(
     leaves: Sequence[Leaf],
     *,

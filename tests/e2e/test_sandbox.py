@@ -8,6 +8,7 @@ what the person would see, and the exit code a script gets.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,72 @@ def test_every_module_is_loaded_once(tmp_path: Path) -> None:
     assert "coinhelp_discord.bot" in ours and "cogs.common" in ours
     assert "bot" not in ours
     assert len(ours) == len(set(ours))
+
+
+def sandbox_folders(tmp_path: Path) -> list[Path]:
+    return sorted(tmp_path.glob("coinhelp-sandbox-*"))
+
+
+def test_a_required_form_field_left_empty_is_named_by_its_label(tmp_path: Path) -> None:
+    run = sandbox(tmp_path, "as moderator\n/faqadmin set key:brand-new\n\n")
+    assert run.returncode == 1
+    assert "Title is required; the form was not sent" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_an_unknown_option_is_named_instead_of_a_missing_one(tmp_path: Path) -> None:
+    run = sandbox(tmp_path, "/goal contribute goal:Birthday amount:5\n")
+    assert run.returncode == 1
+    assert "/goal contribute has no option amount (options: goal, coins)" in run.stderr
+
+
+def start_sandbox(tmp_path: Path) -> subprocess.Popen[str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DISCORD_", "COINHELP_"))
+    }
+    env.update(TMPDIR=str(tmp_path), NO_COLOR="1")
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "bot.py"), "--sandbox"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        text=True,
+    )
+
+
+def test_piped_into_head_it_ends_quietly_and_cleans_up(tmp_path: Path) -> None:
+    process = start_sandbox(tmp_path)
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("/faq topic:refund\n/faq topic:coins\n/goal list\n")
+    process.stdin.flush()
+    assert process.stdout.readline().startswith("alice@#general> /faq topic:refund")
+    process.stdout.close()  # what `head -1` does once it has its line
+    process.stdin.close()
+    try:
+        process.wait(timeout=TIMEOUT)
+    finally:
+        process.kill()
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert process.returncode == 0, stderr
+    assert sandbox_folders(tmp_path) == []
+
+
+def test_a_closed_terminal_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    process = start_sandbox(tmp_path)
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("/goal list\n")
+    process.stdin.flush()
+    assert process.stdout.readline().startswith("alice@#general> /goal list")
+    assert len(sandbox_folders(tmp_path)) == 1
+    process.send_signal(signal.SIGHUP)
+    _, stderr = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert sandbox_folders(tmp_path) == []

@@ -259,6 +259,11 @@ REFUSED = [
     ("/goal contribute goal:x coins:0", "coins must be between 1 and 1,000,000 (not 0)"),
     ("/goal contribute goal:x coins:", "option coins needs a value"),
     ("/goal contribute gaol:x coins:5", "/goal contribute has no option gaol (did you mean goal?)"),
+    (
+        "/goal contribute goal:Birthday amount:5",
+        "/goal contribute has no option amount (options: goal, coins); "
+        "missing required option coins",
+    ),
     ("/goal contribute goal:x coins:5 coins:6", "option coins is given twice"),
     ("/goal contribute x goal:y coins:5", "option goal is given twice"),
     ("/goal leaderboard period:year", "period must be one of: all, month, week"),

@@ -12,6 +12,16 @@ def test_defaults_when_only_the_token_is_set(tmp_path: Path) -> None:
     assert settings.db_path == Path("coinhelp.db")
     assert settings.faq_dir == DEFAULT_FAQ_DIR
     assert settings.log_level == "INFO"
+    assert settings.log_format == "plain"
+    assert (settings.web_host, settings.web_port) == ("127.0.0.1", 8080)
+
+
+def test_web_port_0_turns_the_web_server_off_and_json_logs_can_be_chosen(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"COINHELP_WEB_PORT": "0", "COINHELP_WEB_HOST": "0.0.0.0", "COINHELP_LOG_FORMAT": "JSON"},
+        env_file=None,
+    )
+    assert (settings.web_host, settings.web_port, settings.log_format) == ("0.0.0.0", 0, "json")
 
 
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
@@ -34,6 +44,9 @@ def test_a_blank_token_counts_as_missing(tmp_path: Path, blank: str) -> None:
     [
         ("COINHELP_LOG_LEVEL", "LOUD", "COINHELP_LOG_LEVEL must be one of"),
         ("COINHELP_FAQ_DIR", "/no/such/folder", "is not a directory"),
+        ("COINHELP_LOG_FORMAT", "xml", "COINHELP_LOG_FORMAT must be one of plain, json"),
+        ("COINHELP_WEB_PORT", "http", "COINHELP_WEB_PORT must be a port number"),
+        ("COINHELP_WEB_PORT", "70000", "COINHELP_WEB_PORT must be a port number"),
     ],
 )
 def test_unusable_values_are_refused_with_the_variable_named(
