@@ -33,6 +33,9 @@ from coinhelp.render import JINJA_OPTIONS
 from coinhelp.shipped import TEMPLATES_DIR
 
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
+# A template comment `{# Translators: ... #}` just before a sentence is shown to
+# its translators (an auto comment in the catalogs).
+COMMENT_TAG = "Translators:"
 
 
 def po_path(language: str) -> Path:
@@ -47,6 +50,8 @@ def extracted() -> Catalog:
         TEMPLATES_DIR,
         method_map=[("**.j2", "jinja2")],
         options_map={"**.j2": options},
+        comment_tags=(COMMENT_TAG,),
+        strip_comment_tags=True,
     ):
         template.add(
             message,

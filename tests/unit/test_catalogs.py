@@ -1,0 +1,61 @@
+"""The translation catalogs keep up with the templates and the slash commands.
+
+coinhelp/locales/coinhelp.pot must hold exactly the sentences the bot can show,
+and each language's coinhelp.po every one of them. After changing a sentence:
+`python scripts/catalogs.py extract`, then `update`, then translate what
+`check` lists (coinhelp/locales/README.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from coinhelp.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from scripts.catalogs import TEMPLATE, extracted, po_path, problems
+
+TRANSLATED = [language for language in LANGUAGES if language != DEFAULT_LANGUAGE]
+
+
+def messages(catalog: Catalog) -> set[tuple[object, str | None]]:
+    """(msgid, context) of every message; a plural's msgid is (singular, plural)."""
+    return {(message.id, message.context) for message in catalog if message.id}
+
+
+def read(path: Path) -> Catalog:
+    with path.open("rb") as source:
+        return read_po(source)
+
+
+@pytest.fixture(scope="module")
+def sentences() -> set[tuple[object, str | None]]:
+    return messages(extracted())
+
+
+def test_the_template_catalog_holds_exactly_the_sentences_shown(
+    sentences: set[tuple[object, str | None]],
+) -> None:
+    saved = messages(read(TEMPLATE))
+    assert sorted(sentences - saved, key=str) == [], "run: python scripts/catalogs.py extract"
+    assert sorted(saved - sentences, key=str) == [], "run: python scripts/catalogs.py extract"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_language_has_every_sentence_and_its_plural_forms(language: str) -> None:
+    catalog = read(po_path(language))
+    missing = messages(read(TEMPLATE)) - messages(catalog)
+    assert sorted(missing, key=str) == [], "run: python scripts/catalogs.py update"
+    # The order of the plural forms translators fill in (README.md): Babel's, from CLDR.
+    expected = Catalog(locale=language.replace("-", "_"))
+    assert (catalog.plural_forms, catalog.num_plurals) == (
+        expected.plural_forms,
+        expected.num_plurals,
+    )
+
+
+@pytest.mark.xfail(strict=False, reason="translations are filled in next")
+def test_every_language_is_fully_translated() -> None:
+    assert problems() == []
