@@ -1,4 +1,4 @@
-"""The FAQ: curated answers in every language, each server's edits to them, and the files that move them.
+"""The FAQ: curated answers in every language, each server's edits, the files that move them.
 
     entries.py       FaqEntry, the limits and rules every entry's fields obey, keys
     names.py         the names a user can type (key, title, aliases): one entry each
