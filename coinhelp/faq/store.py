@@ -96,7 +96,7 @@ class FaqStore:
         # The English entries: their keys are the curated keys (every language has the same).
         self._curated = self._curated_by_language[DEFAULT_LANGUAGE]
         self._clock = clock
-        self._curated_by_language_views = {
+        self._curated_views = {
             language: _View(
                 MappingProxyType(shown_entries(self._curated_by_language, {}, language)), _NO_STATES
             )
@@ -127,7 +127,7 @@ class FaqStore:
     async def matcher(self, guild_id: int, language: str = DEFAULT_LANGUAGE) -> Matcher:
         """The matcher over the server's entries in `language` (cached; rebuilt after an edit)."""
         view = await self._view(guild_id, language)
-        curated_view = self._curated_by_language_views[language]
+        curated_view = self._curated_views[language]
         if view.entries is curated_view.entries:
             view = curated_view  # a server showing the curated entries shares their matcher
         if view.matcher is None:
@@ -466,7 +466,7 @@ class FaqStore:
         _check_language(language)
         generation = self._generations.get(guild_id, 0)
         states = await self._guild_states(guild_id)
-        curated_view = self._curated_by_language_views[language]
+        curated_view = self._curated_views[language]
         own_states = MappingProxyType(states.get(language, {}))
         if not states:
             view = curated_view
