@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +22,9 @@ import standin.models
 from bench import data
 from bench.data import DataSpec
 from cogs.views import Pager
-from coinhelp.faq.curated import load_curated
+from coinhelp.faq.curated import Curated, load_curated_languages
 from coinhelp.faq.entries import FaqEntry
+from coinhelp.i18n import DEFAULT_LANGUAGE
 from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
 from coinhelp_discord.bot import CoinhelpBot
 from coinhelp_discord.launcher import tune_process
@@ -108,14 +109,19 @@ class World:
         return server.goal_ids[(number // len(self.servers)) % len(server.goal_ids)]
 
 
-_CURATED: dict[str, FaqEntry] = {}
+_CURATED: dict[str, Curated] = {}
 
 
-def curated() -> dict[str, FaqEntry]:
-    """The shipped FAQ, parsed once."""
-    if not _CURATED:
-        _CURATED.update(load_curated(DEFAULT_FAQ_DIR))
-    return _CURATED
+def curated_languages() -> Curated:
+    """The shipped FAQ in every language, parsed once."""
+    if "shipped" not in _CURATED:
+        _CURATED["shipped"] = load_curated_languages(DEFAULT_FAQ_DIR)
+    return _CURATED["shipped"]
+
+
+def curated() -> Mapping[str, FaqEntry]:
+    """The shipped FAQ in English, by key."""
+    return curated_languages()[DEFAULT_LANGUAGE]
 
 
 def fixed_embed() -> discord.Embed:
@@ -190,7 +196,7 @@ async def running_bot(world: World, db_path: Path) -> AsyncIterator[Running]:
         discord_token=None, db_path=db_path, faq_dir=DEFAULT_FAQ_DIR, log_level="WARNING"
     )
     async with bot_on_standin(
-        world.standin, settings, curated=curated(), prepare=add_floor_commands
+        world.standin, settings, curated=curated_languages(), prepare=add_floor_commands
     ) as running:
         tune_process()
         yield Running(world.standin, world, running.bot, db_path)

@@ -13,7 +13,7 @@ from discord.ext import commands
 from cogs.common import CoinhelpTree
 from cogs.views import PageButton, Pagers
 from coinhelp.db import Database
-from coinhelp.faq.entries import FaqEntry
+from coinhelp.faq.curated import Curated
 from coinhelp.faq.store import FaqStore
 from coinhelp.goals.ledger import Ledger
 from coinhelp.guildsettings import GuildSettingsStore
@@ -48,7 +48,7 @@ class CoinhelpBot(commands.Bot):
         *,
         settings: Settings,
         db: Database,
-        curated: dict[str, FaqEntry],
+        curated: Curated,
         renderer: Renderer | None = None,
     ) -> None:
         super().__init__(
@@ -161,7 +161,7 @@ class CoinhelpBot(commands.Bot):
         return time.monotonic() - self.started_at
 
 
-def create_bot(settings: Settings, db: Database, curated: dict[str, FaqEntry]) -> CoinhelpBot:
+def create_bot(settings: Settings, db: Database, curated: Curated) -> CoinhelpBot:
     """The bot with every service, on an open database. See launcher.built_bot
     for the whole start-up (data checked, database opened and closed)."""
     return CoinhelpBot(settings=settings, db=db, curated=curated)

@@ -25,8 +25,7 @@ import discord
 from coinhelp import __version__
 from coinhelp.db import Database
 from coinhelp.errors import ConfigError
-from coinhelp.faq.curated import load_curated
-from coinhelp.faq.entries import FaqEntry
+from coinhelp.faq.curated import Curated, load_curated_languages
 from coinhelp.goals.prices import default_price_table
 from coinhelp.settings import Settings, load_settings
 from coinhelp_discord.bot import CoinhelpBot, create_bot
@@ -52,7 +51,7 @@ UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError, discord.DiscordServer
 
 @contextlib.asynccontextmanager
 async def built_bot(
-    settings: Settings, *, curated: dict[str, FaqEntry] | None = None
+    settings: Settings, *, curated: Curated | None = None
 ) -> AsyncIterator[CoinhelpBot]:
     """The bot on its open database, not yet connected; closed, then the database, after.
 
@@ -60,14 +59,14 @@ async def built_bot(
     the bot with one line before anything else happens), then the shipped
     data: a bad file stops the bot now, naming the file, instead of failing the
     first member who asks. `curated` is the already-parsed FAQ of
-    `settings.faq_dir`, for a process that builds many bots. The web server
+    `settings.faq_dir` in every language, for a process that builds many bots. The web server
     (/healthz, /metrics) serves while the bot is built, when
     `settings.web_port` is not 0.
     """
     db = await Database.open(settings.db_path)
     try:
         if curated is None:
-            curated = load_curated(settings.faq_dir)
+            curated = load_curated_languages(settings.faq_dir)
         default_price_table()
         bot = create_bot(settings, db, curated)
         try:

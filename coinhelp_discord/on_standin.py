@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-from coinhelp.faq.entries import FaqEntry
+from coinhelp.faq.curated import Curated
 from coinhelp.settings import Settings
 from coinhelp_discord.bot import CoinhelpBot
 from coinhelp_discord.launcher import built_bot
@@ -39,7 +39,7 @@ async def bot_on_standin(
     standin: StandIn,
     settings: Settings,
     *,
-    curated: dict[str, FaqEntry] | None = None,
+    curated: Curated | None = None,
     prepare: Callable[[CoinhelpBot], None] | None = None,
     connect_within: float = START_TIMEOUT,
 ) -> AsyncIterator[RunningBot]:

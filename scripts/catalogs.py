@@ -67,7 +67,7 @@ def extracted() -> Catalog:
 async def command_strings() -> dict[str, set[str]]:
     """Every description and choice name of the slash commands, as Discord would get them."""
     from coinhelp.db import Database
-    from coinhelp.faq.curated import load_curated
+    from coinhelp.faq.curated import load_curated_languages
     from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
     from coinhelp_discord.bot import EXTENSIONS, create_bot
     from coinhelp_discord.translator import RecordingTranslator
@@ -76,7 +76,7 @@ async def command_strings() -> dict[str, set[str]]:
         settings = Settings(None, Path(folder) / "db", DEFAULT_FAQ_DIR, "WARNING")
         db = await Database.open(settings.db_path)
         try:
-            bot = create_bot(settings, db, load_curated(DEFAULT_FAQ_DIR))
+            bot = create_bot(settings, db, load_curated_languages(DEFAULT_FAQ_DIR))
             for extension in EXTENSIONS:
                 await bot.load_extension(extension)
             recorder = RecordingTranslator()
@@ -89,15 +89,18 @@ async def command_strings() -> dict[str, set[str]]:
 
 
 def extract() -> None:
+    template = extracted()  # all of it first: a failure must not leave a truncated .pot
     LOCALES_DIR.mkdir(parents=True, exist_ok=True)
     with TEMPLATE.open("wb") as out:
-        write_po(out, extracted(), width=100, omit_header=False, sort_output=False)
+        write_po(out, template, width=100, omit_header=False, sort_output=False)
     print(f"wrote {TEMPLATE}")
 
 
 def update() -> None:
     with TEMPLATE.open("rb") as source:
         template = read_po(source)
+    if not any(message.id for message in template):
+        raise SystemExit(f"{TEMPLATE} has no messages: run extract first")
     for language in LANGUAGES:
         if language == DEFAULT_LANGUAGE:
             continue

@@ -22,6 +22,11 @@ links, no @everyone); across files, each name leads to one entry
 (coinhelp.faq.names). A bad file stops the bot with a ConfigError for the host,
 in English: the shared rules are worded by their templates (`in_english`), the
 curated-only ones here.
+
+The English entries are `faq/*.md`; each other language's are `faq/<language>/*.md`
+(folder names as in coinhelp.i18n.LANGUAGES), the same keys in the same format,
+their bodies keeping every number of the English ones (coinhelp.faq.translations).
+Names are one entry's each within a language; they may repeat across languages.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +44,8 @@ import yaml
 from coinhelp.errors import ConfigError
 from coinhelp.faq.entries import KEY_PATTERN, FaqEntry, Problem, validate_fields
 from coinhelp.faq.names import NameIndex
+from coinhelp.faq.translations import number_problems
+from coinhelp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from coinhelp.render import MASS_MENTION, Renderer
 
 log = logging.getLogger(__name__)
@@ -61,6 +69,10 @@ REQUIRED_KEYS = (
     "free-support",
     "goals-help",
 )
+
+Curated = Mapping[str, Mapping[str, FaqEntry]]
+"""The curated entries of each language: language -> key -> entry. English is
+always there; a language whose folder the host's FAQ lacks is left out."""
 
 FRONT_MATTER_FIELDS = ("key", "title", "aliases", "keywords", "examples", "sources", "checked")
 
@@ -97,65 +109,149 @@ def in_english(problems: Iterable[Problem]) -> list[str]:
     return [str(getattr(macros, problem.key)(**problem.params)).strip() for problem in problems]
 
 
-def load_curated(directory: Path) -> dict[str, FaqEntry]:
+@dataclass(slots=True)
+class _Folder:
+    """One folder's entries, what file each came from, and its problems."""
+
+    entries: dict[str, FaqEntry] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    stems: set[str] = field(default_factory=set)  # every entry file, valid or not
+    problems: list[str] = field(default_factory=list)
+
+
+def load_curated(directory: Path, language: str = DEFAULT_LANGUAGE) -> dict[str, FaqEntry]:
     """Every curated entry in `directory` (each `*.md` except README.md), by key.
 
-    Raises ConfigError listing every problem found, one line per problem, each
-    starting with the file it is in.
+    The entries are in `language`; language folders inside `directory` are not
+    read (load_curated_languages reads them). Raises ConfigError listing every
+    problem found, one line per problem, each starting with the file it is in.
     """
     if not directory.is_dir():
         raise ConfigError(f"curated FAQ directory {str(directory)!r} does not exist")
+    folder = _read_folder(directory, language)
+    if folder.problems:
+        raise ConfigError("\n".join(folder.problems))
+    return folder.entries
+
+
+def load_curated_languages(directory: Path) -> Curated:
+    """The English entries in `directory` and each language's in `directory/<language>/`.
+
+    A language folder that exists must hold exactly the English keys, and each
+    translated body every number of the English body (coinhelp.faq.translations);
+    names are one entry's each within a language. A missing folder is allowed
+    (a host's own FAQ may be English only): that language is left out, and its
+    readers get the English text. Raises ConfigError listing every problem,
+    one line each, starting with the file.
+    """
+    if not directory.is_dir():
+        raise ConfigError(f"curated FAQ directory {str(directory)!r} does not exist")
+    english = _read_folder(directory, DEFAULT_LANGUAGE)
+    problems = list(english.problems)
+    curated: dict[str, dict[str, FaqEntry]] = {DEFAULT_LANGUAGE: english.entries}
+    problems += _misnamed_language_folders(directory)
+    for language in LANGUAGES:
+        subdirectory = directory / language
+        if language == DEFAULT_LANGUAGE or not subdirectory.is_dir():
+            continue
+        translated = _read_folder(subdirectory, language)
+        problems += translated.problems
+        problems += _compare_with_english(subdirectory, translated, english)
+        curated[language] = translated.entries
+    if problems:
+        raise ConfigError("\n".join(problems))
+    missing = [language for language in LANGUAGES if language not in curated]
+    if missing:
+        log.info("no curated FAQ in %s: those readers get English", ", ".join(missing))
+    return curated
+
+
+def _read_folder(directory: Path, language: str) -> _Folder:
     files = sorted(
         path
         for path in directory.glob("*.md")
         if path.is_file() and path.name.casefold() != "readme.md"
     )
-    problems: list[str] = []
-    entries: dict[str, FaqEntry] = {}
-    where_defined: dict[str, Path] = {}
+    folder = _Folder()
     names = NameIndex()
     for path in files:
         shown = _shown(path)
+        folder.stems.add(path.stem)
         try:
-            entry = _parse(path.read_text(encoding="utf-8"), path.stem)
+            entry = _parse(path.read_text(encoding="utf-8"), path.stem, language)
         except UnicodeDecodeError:
-            problems.append(f"{shown}: is not UTF-8 text")
+            folder.problems.append(f"{shown}: is not UTF-8 text")
             continue
         except _Invalid as exc:
-            problems += [f"{shown}: {problem}" for problem in exc.problems]
+            folder.problems += [f"{shown}: {problem}" for problem in exc.problems]
             continue
-        if entry.key in entries:  # only possible on case-insensitive file systems
-            problems.append(
-                f"{shown}: key {entry.key!r} is also in {_shown(where_defined[entry.key])}"
+        if entry.key in folder.entries:  # only possible on case-insensitive file systems
+            folder.problems.append(
+                f"{shown}: key {entry.key!r} is also in {_shown(folder.paths[entry.key])}"
             )
             continue
         for clash in names.clashes(entry.key, entry.title, entry.aliases):
-            problems.append(
+            folder.problems.append(
                 f"{shown}: {clash.kind} {clash.text!r} is already used by entry {clash.other_key!r}"
             )
         names.add(entry)
-        entries[entry.key] = entry
-        where_defined[entry.key] = path
-    if problems:
-        raise ConfigError("\n".join(problems))
-    if not entries:
-        log.warning("no curated FAQ entries in %s", directory)
-    log.info("loaded %d curated FAQ entries from %s", len(entries), directory)
-    return dict(sorted(entries.items()))
+        folder.entries[entry.key] = entry
+        folder.paths[entry.key] = path
+    folder.entries = dict(sorted(folder.entries.items()))
+    if not folder.problems:
+        if not folder.entries:
+            log.warning("no curated FAQ entries in %s", directory)
+        log.info("loaded %d curated FAQ entries from %s", len(folder.entries), directory)
+    return folder
 
 
-def parse_curated(text: str, *, stem: str) -> FaqEntry:
+def _compare_with_english(directory: Path, translated: _Folder, english: _Folder) -> list[str]:
+    """A language folder's problems against the English one: keys, then numbers."""
+    problems = [
+        f"{_shown(directory / f'{key}.md')}: is missing: every English entry needs a"
+        f" translation (faq/{key}.md)"
+        for key in sorted(english.stems - translated.stems)
+    ]
+    problems += [
+        f"{_shown(directory / f'{key}.md')}: there is no English entry {key!r} to translate"
+        f" (faq/{key}.md): add it or remove this file"
+        for key in sorted(translated.stems - english.stems)
+    ]
+    for key, entry in translated.entries.items():
+        original = english.entries.get(key)
+        if original is not None:
+            problems += [
+                f"{_shown(translated.paths[key])}: {problem}"
+                for problem in number_problems(original.body, entry.body)
+            ]
+    return problems
+
+
+def _misnamed_language_folders(directory: Path) -> list[str]:
+    """Folders named like a language in another case ("pt-br"): they would be skipped."""
+    by_folded = {language.casefold(): language for language in LANGUAGES}
+    return [
+        f"{_shown(path)}: name the folder {by_folded[path.name.casefold()]!r}"
+        " (as written in the list of languages), or it is not read"
+        for path in sorted(directory.iterdir())
+        if path.is_dir()
+        and path.name.casefold() in by_folded
+        and path.name != by_folded[path.name.casefold()]
+    ]
+
+
+def parse_curated(text: str, *, stem: str, language: str = DEFAULT_LANGUAGE) -> FaqEntry:
     """One curated file's text as an entry; `stem` is its file name without `.md`.
 
     Raises ConfigError listing the problems found, separated by "; ".
     """
     try:
-        return _parse(text, stem)
+        return _parse(text, stem, language)
     except _Invalid as exc:
         raise ConfigError(str(exc)) from None
 
 
-def _parse(text: str, stem: str) -> FaqEntry:
+def _parse(text: str, stem: str, language: str) -> FaqEntry:
     front, body, problems = _split_front_matter(text)
     if problems:
         raise _Invalid(problems)
@@ -196,6 +292,7 @@ def _parse(text: str, stem: str) -> FaqEntry:
         checked=checked,
         origin="curated",
         examples=tuple(example.strip() for example in front.get("examples", [])),
+        language=language,
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any, Literal, NamedTuple
 
 from coinhelp.errors import InvalidInput
 from coinhelp.faq.names import name_form
+from coinhelp.i18n import DEFAULT_LANGUAGE
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -49,6 +50,11 @@ class FaqEntry:
     entry answers, as people typed them: the matcher learns from them. Only
     curated files have them (last, with a default, so entries built elsewhere
     need not name them).
+
+    `language` is the language the entry is shown in. When the entry has no
+    text of its own in that language (a custom entry written in another one,
+    a curated entry the host's FAQ folder lacks in it), `fallback_from` names
+    the language whose text stands in, so the answer can say so.
     """
 
     key: str
@@ -60,6 +66,13 @@ class FaqEntry:
     checked: dt.date
     origin: Origin = "curated"
     examples: tuple[str, ...] = ()
+    language: str = DEFAULT_LANGUAGE
+    fallback_from: str | None = None
+
+    @property
+    def text_language(self) -> str:
+        """The language the title, aliases and body are written in."""
+        return self.fallback_from or self.language
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,24 +1,33 @@
-"""The FAQ export and import files: one server's edits as YAML.
+"""The FAQ export and import files: one server's edits, in every language, as YAML.
 
 `export_text` writes the file, `parse_import` reads one back and checks
 everything that the file alone can tell; coinhelp.faq.store applies it (all
 of it, or nothing). The shape::
 
-    format: coinhelp-faq/1          # optional on import; refused if different
+    format: coinhelp-faq/2          # optional on import; refused if unknown
     entries:                        # overrides and custom entries, by key
       refund:
-        title: Can I get my coins refunded?
-        aliases:
-        - money back
-        body: |-
-          Markdown text ...
-    hidden:                         # curated keys this server hides
-    - scams
+        en:                         # each language's text the server wrote
+          title: Can I get my coins refunded?
+          aliases:
+          - money back
+          body: |-
+            Markdown text ...
+        es:
+          title: ¿Me devuelven las monedas?
+          body: ...
+    hidden:                         # by language: the keys this server hides
+      en:
+      - scams
 
 Curated entries a server shows unchanged are not exported. Import merges: each
-listed entry is set to the given text, each `hidden` key is hidden (a custom
-key listed there is deleted), and whatever the file does not mention stays as
+listed text is set, each `hidden` key is hidden in that language (a custom
+key's text there is deleted), and whatever the file does not mention stays as
 it is.
+
+Files of the first shape (`coinhelp-faq/1`: each entry's `title`, `aliases`
+and `body` directly under its key, `hidden` a list) still import, as English.
+Without a `format`, each entry and `hidden` are read in the shape they have.
 
 A file with problems is refused with the error "faq.import_problems", whose
 `problems` are `ImportProblem`s: the line, the entry if any, and the macro in
@@ -35,10 +44,12 @@ import yaml
 
 from coinhelp.errors import InvalidInput
 from coinhelp.faq.entries import KEY_MAX, EntryText, entry_text, is_key, text_problems
-from coinhelp.faq.versions import State
+from coinhelp.faq.versions import States
+from coinhelp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 IMPORT_MAX_BYTES = 1_000_000
-EXPORT_FORMAT = "coinhelp-faq/1"
+EXPORT_FORMAT = "coinhelp-faq/2"
+ENGLISH_ONLY_FORMAT = "coinhelp-faq/1"  # before languages: still imported, as English
 
 
 class ImportProblem(NamedTuple):
@@ -52,17 +63,29 @@ class ImportProblem(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ImportEntry:
+    """One language's text of an entry in the file."""
+
     key: str
+    language: str
     text: EntryText
     line: int
 
 
 @dataclass(frozen=True, slots=True)
+class ImportHidden:
+    """A key the file hides in one language."""
+
+    key: str
+    language: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class ImportFile:
-    """A checked file: its entries and its hidden keys, each with its line."""
+    """A checked file: its texts and its hidden keys, each with its line."""
 
     entries: tuple[ImportEntry, ...]
-    hidden: tuple[tuple[str, int], ...]  # (key, line)
+    hidden: tuple[ImportHidden, ...]
 
 
 def check_import_size(size: int) -> None:
@@ -91,25 +114,37 @@ def import_refused(problems: list[ImportProblem]) -> InvalidInput:
 # ------------------------------------------------------------------ export
 
 
-def export_text(states: Mapping[str, State], curated: Container[str], header: str = "") -> str:
-    """The server's overrides, custom entries and hidden curated keys as YAML.
+def export_text(states: States, curated: Container[str], header: str = "") -> str:
+    """The server's texts of overrides and custom entries, and its hidden keys, as YAML.
 
-    `states` are the latest versions of the server's keys; `header` (comment
-    lines) goes first.
+    `states` are the latest versions of the server's keys in each language;
+    `header` (comment lines) goes first. A key hidden in a language is listed
+    when it is curated or has a text in another language (a custom entry deleted
+    everywhere is gone, as before export).
     """
-    entries: dict[str, dict[str, Any]] = {}
-    hidden: list[str] = []
-    for key in sorted(states):
-        state = states[key]
-        if state.text is not None:
-            entries[key] = {
-                "title": state.text.title,
-                "aliases": list(state.text.aliases),
-                "body": state.text.body,
-            }
-        elif state.status == "hidden" and key in curated:
-            hidden.append(key)
-    document = {"format": EXPORT_FORMAT, "entries": entries, "hidden": hidden}
+    entries: dict[str, dict[str, dict[str, Any]]] = {}
+    for language in LANGUAGES:
+        for key, state in states.get(language, {}).items():
+            if state.text is not None:
+                entries.setdefault(key, {})[language] = {
+                    "title": state.text.title,
+                    "aliases": list(state.text.aliases),
+                    "body": state.text.body,
+                }
+    hidden: dict[str, list[str]] = {}
+    for language in LANGUAGES:
+        keys = [
+            key
+            for key, state in states.get(language, {}).items()
+            if state.status == "hidden" and (key in curated or key in entries)
+        ]
+        if keys:
+            hidden[language] = sorted(keys)
+    document = {
+        "format": EXPORT_FORMAT,
+        "entries": dict(sorted(entries.items())),
+        "hidden": hidden,
+    }
     header = header.strip("\n")
     return (header + "\n" if header else "") + yaml.dump(
         document,
@@ -143,11 +178,54 @@ _ENTRY_FIELDS = ("title", "aliases", "body")
 
 
 def parse_import(text: str) -> ImportFile:
-    """The file's entries and hidden keys, each checked. Raises InvalidInput.
+    """The file's texts and hidden keys, each checked. Raises InvalidInput.
 
     A file that is not YAML of the export's shape gets its own error; a file
     of that shape with bad parts gets "faq.import_problems" listing them all.
     """
+    root = _compose(text)
+    # The format decides how the rest reads, wherever the file puts it.
+    english_only: bool | None = None  # None: each part is read in the shape it has
+    formats = [value for key, value in root.value if _scalar(key) == "format"]
+    if formats and _scalar(formats[0]) == ENGLISH_ONLY_FORMAT:
+        english_only = True
+    elif formats and _scalar(formats[0]) == EXPORT_FORMAT:
+        english_only = False
+    problems: list[ImportProblem] = []
+    entries: list[ImportEntry] = []
+    hidden: list[ImportHidden] = []
+    seen_fields: set[str] = set()
+    for key_node, value_node in root.value:
+        field = _scalar(key_node)
+        if field in seen_fields:
+            problems.append(_problem(key_node, None, "field_twice", field=field or "?"))
+            continue
+        seen_fields.add(field or "")
+        if field == "format":
+            if _scalar(value_node) not in (EXPORT_FORMAT, ENGLISH_ONLY_FORMAT):
+                problems.append(_problem(value_node, None, "wrong_format", expected=EXPORT_FORMAT))
+        elif field == "entries":
+            entries.extend(_parse_entries(value_node, english_only, problems))
+        elif field == "hidden":
+            hidden.extend(_parse_hidden(value_node, english_only, problems))
+        else:
+            problems.append(_problem(key_node, None, "unknown_file_field", field=field or "?"))
+    listed = {(item.key, item.language): item.line for item in entries}
+    for item in hidden:
+        line = listed.get((item.key, item.language))
+        if line is not None:
+            problems.append(
+                ImportProblem(
+                    item.line, None, "hidden_and_listed", {"key": item.key, "listed": line}
+                )
+            )
+    if problems:
+        raise import_refused(problems)
+    return ImportFile(tuple(entries), tuple(hidden))
+
+
+def _compose(text: str) -> yaml.MappingNode:
+    """The file's top mapping. Raises InvalidInput when there is none."""
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -169,37 +247,12 @@ def parse_import(text: str) -> ImportFile:
         raise InvalidInput("faq.import_empty")
     if not isinstance(root, yaml.MappingNode):
         raise InvalidInput("faq.import_not_export", line=_line(root))
-    problems: list[ImportProblem] = []
-    entries: list[ImportEntry] = []
-    hidden: list[tuple[str, int]] = []
-    seen_fields: set[str] = set()
-    for key_node, value_node in root.value:
-        field = _scalar(key_node)
-        if field in seen_fields:
-            problems.append(_problem(key_node, None, "field_twice", field=field or "?"))
-            continue
-        seen_fields.add(field or "")
-        if field == "format":
-            if _scalar(value_node) != EXPORT_FORMAT:
-                problems.append(_problem(value_node, None, "wrong_format", expected=EXPORT_FORMAT))
-        elif field == "entries":
-            entries.extend(_parse_entries(value_node, problems))
-        elif field == "hidden":
-            hidden.extend(_parse_hidden(value_node, problems))
-        else:
-            problems.append(_problem(key_node, None, "unknown_file_field", field=field or "?"))
-    listed = {item.key: item.line for item in entries}
-    for key, line in hidden:
-        if key in listed:
-            problems.append(
-                ImportProblem(line, None, "hidden_and_listed", {"key": key, "listed": listed[key]})
-            )
-    if problems:
-        raise import_refused(problems)
-    return ImportFile(tuple(entries), tuple(hidden))
+    return root
 
 
-def _parse_entries(node: yaml.Node, problems: list[ImportProblem]) -> list[ImportEntry]:
+def _parse_entries(
+    node: yaml.Node, english_only: bool | None, problems: list[ImportProblem]
+) -> list[ImportEntry]:
     if _is_null(node):
         return []
     if not isinstance(node, yaml.MappingNode):
@@ -209,7 +262,6 @@ def _parse_entries(node: yaml.Node, problems: list[ImportProblem]) -> list[Impor
     seen: set[str] = set()
     for key_node, value_node in node.value:
         key = _scalar(key_node)
-        line = _line(key_node)
         if key is None:
             problems.append(_problem(key_node, None, "entry_key_not_text"))
             continue
@@ -223,46 +275,116 @@ def _parse_entries(node: yaml.Node, problems: list[ImportProblem]) -> list[Impor
         if not isinstance(value_node, yaml.MappingNode):
             problems.append(_problem(key_node, key, "entry_not_mapping"))
             continue
-        fields: dict[str, yaml.Node] = {}
-        bad = False
-        for field_node, field_value in value_node.value:
-            field = _scalar(field_node) or "?"
-            if field not in _ENTRY_FIELDS:
-                problems.append(_problem(field_node, key, "unknown_entry_field", field=field))
-                bad = True
-            elif field in fields:
-                problems.append(_problem(field_node, key, "field_twice", field=field))
-                bad = True
-            else:
-                fields[field] = field_value
-        missing = [field for field in ("title", "body") if field not in fields]
-        if missing:
-            problems.append(_problem(key_node, key, "entry_field_missing", field=missing[0]))
+        if english_only or (english_only is None and _is_one_text(value_node)):
+            text = _parse_text(key, key_node, value_node, problems)
+            if text is not None:
+                entries.append(ImportEntry(key, DEFAULT_LANGUAGE, text, _line(key_node)))
             continue
-        if bad:
-            continue
-        title = _text(fields["title"])
-        body = _text(fields["body"])
-        aliases = _texts(fields["aliases"]) if "aliases" in fields else []
-        if title is None or body is None or aliases is None:
-            problems.append(_problem(key_node, key, "entry_field_types"))
-            continue
-        text = entry_text(title, aliases, body)
-        field_problems = text_problems(key, text)
-        if field_problems:
-            problems.append(_problem(key_node, key, "entry_invalid", problems=field_problems))
-            continue
-        entries.append(ImportEntry(key, text, line))
+        for language, language_node, text_node in _by_language(value_node, key, problems):
+            if not isinstance(text_node, yaml.MappingNode):
+                problems.append(_problem(language_node, key, "entry_not_mapping"))
+                continue
+            text = _parse_text(key, language_node, text_node, problems)
+            if text is not None:
+                entries.append(ImportEntry(key, language, text, _line(language_node)))
     return entries
 
 
-def _parse_hidden(node: yaml.Node, problems: list[ImportProblem]) -> list[tuple[str, int]]:
+def _is_one_text(node: yaml.MappingNode) -> bool:
+    """Whether an entry has the first shape: its fields directly under its key."""
+    return any(_scalar(field) in _ENTRY_FIELDS for field, _ in node.value)
+
+
+def _by_language(
+    node: yaml.MappingNode, entry: str | None, problems: list[ImportProblem]
+) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(language, its node, the value) for each supported language in `node`, once each."""
+    found: list[tuple[str, yaml.Node, yaml.Node]] = []
+    seen: set[str] = set()
+    for language_node, value_node in node.value:
+        language = _scalar(language_node)
+        if language not in LANGUAGES:
+            problems.append(
+                _problem(
+                    language_node,
+                    entry,
+                    "language_unknown",
+                    language=language or "?",
+                    languages=LANGUAGES,
+                )
+            )
+        elif language in seen:
+            problems.append(_problem(language_node, entry, "field_twice", field=language))
+        else:
+            seen.add(language)
+            found.append((language, language_node, value_node))
+    return found
+
+
+def _parse_text(
+    key: str, key_node: yaml.Node, node: yaml.MappingNode, problems: list[ImportProblem]
+) -> EntryText | None:
+    """One text's title, aliases and body, checked; None (and problems) if it has any."""
+    fields: dict[str, yaml.Node] = {}
+    bad = False
+    for field_node, field_value in node.value:
+        field = _scalar(field_node) or "?"
+        if field not in _ENTRY_FIELDS:
+            problems.append(_problem(field_node, key, "unknown_entry_field", field=field))
+            bad = True
+        elif field in fields:
+            problems.append(_problem(field_node, key, "field_twice", field=field))
+            bad = True
+        else:
+            fields[field] = field_value
+    missing = [field for field in ("title", "body") if field not in fields]
+    if missing:
+        problems.append(_problem(key_node, key, "entry_field_missing", field=missing[0]))
+        return None
+    if bad:
+        return None
+    title = _text(fields["title"])
+    body = _text(fields["body"])
+    aliases = _texts(fields["aliases"]) if "aliases" in fields else []
+    if title is None or body is None or aliases is None:
+        problems.append(_problem(key_node, key, "entry_field_types"))
+        return None
+    text = entry_text(title, aliases, body)
+    field_problems = text_problems(key, text)
+    if field_problems:
+        problems.append(_problem(key_node, key, "entry_invalid", problems=field_problems))
+        return None
+    return text
+
+
+def _parse_hidden(
+    node: yaml.Node, english_only: bool | None, problems: list[ImportProblem]
+) -> list[ImportHidden]:
     if _is_null(node):
         return []
-    if not isinstance(node, yaml.SequenceNode):
-        problems.append(_problem(node, None, "hidden_not_list"))
+    if english_only or (english_only is None and isinstance(node, yaml.SequenceNode)):
+        if not isinstance(node, yaml.SequenceNode):
+            problems.append(_problem(node, None, "hidden_not_list"))
+            return []
+        return _hidden_keys(node, DEFAULT_LANGUAGE, problems)
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(_problem(node, None, "hidden_not_by_language"))
         return []
-    hidden: list[tuple[str, int]] = []
+    hidden: list[ImportHidden] = []
+    for language, language_node, keys_node in _by_language(node, None, problems):
+        if _is_null(keys_node):
+            continue
+        if not isinstance(keys_node, yaml.SequenceNode):
+            problems.append(_problem(language_node, None, "hidden_not_list"))
+            continue
+        hidden += _hidden_keys(keys_node, language, problems)
+    return hidden
+
+
+def _hidden_keys(
+    node: yaml.SequenceNode, language: str, problems: list[ImportProblem]
+) -> list[ImportHidden]:
+    hidden: list[ImportHidden] = []
     seen: set[str] = set()
     for item in node.value:
         key = _scalar(item)
@@ -270,7 +392,7 @@ def _parse_hidden(node: yaml.Node, problems: list[ImportProblem]) -> list[tuple[
             problems.append(_problem(item, None, "hidden_not_keys"))
         elif key not in seen:
             seen.add(key)
-            hidden.append((key, _line(item)))
+            hidden.append(ImportHidden(key, language, _line(item)))
     return hidden
 
 

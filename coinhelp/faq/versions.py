@@ -1,13 +1,16 @@
-"""The versions of each server's entries: the append-only `faq_versions` table.
+"""The versions of each server's entries: the append-only `faq_texts` table.
 
-Every moderator edit is a new row (migration 0002 refuses updates and
-deletes); the current state of (server, key) is its latest version, one of:
+Every moderator edit is a new row (migrations 0002 and 0005 refuse updates and
+deletes). Each language's text of an entry is versioned on its own: the
+current state of (server, key, language) is its latest version, one of:
 
     edited    the server shows this version's title, aliases and body
               (an override of a curated entry, or a custom entry)
     hidden    the server shows nothing for the key (a hidden curated entry,
               or a deleted custom entry; its history stays)
     curated   the server shows the curated text again (after a reset)
+
+The states of a server are `States`: language -> key -> its latest version.
 
 This module holds the table's SQL (reads, appends, the version limit) and says
 what each version changed (`Change`, worded by templates/faq/_macros.j2);
@@ -30,6 +33,7 @@ import aiosqlite
 from coinhelp.db import Database
 from coinhelp.errors import InvalidInput
 from coinhelp.faq.entries import EntryText, FaqEntry
+from coinhelp.i18n import LANGUAGES
 
 # A server may save at most this many versions in all, so no server can bloat
 # the database.
@@ -58,6 +62,7 @@ class FaqVersion:
 
     guild_id: int
     key: str
+    language: str
     version: int
     action: Action
     status: Status
@@ -72,64 +77,71 @@ class FaqVersion:
 
 @dataclass(frozen=True, slots=True)
 class State:
-    """The latest version of one key in one server."""
+    """The latest version of one key's text in one language, in one server."""
 
     key: str
+    language: str
     version: int
     status: Status
     text: EntryText | None
     created_at: dt.datetime
 
 
+States = dict[str, dict[str, State]]
+"""A server's latest versions: language -> key -> state (languages without one left out)."""
+
+
 # ---------------------------------------------------------------------- rows
 
 _VERSION_COLUMNS = (
-    "key, version, action, status, title, aliases, body, editor_id, created_at, reverted_from"
+    "key, language, version, action, status, title, aliases, body, editor_id, created_at,"
+    " reverted_from"
 )
-# The latest version of every key of one server.
+# The latest version of every (key, language) of one server.
 _CURRENT_SQL = (
-    "SELECT v.key, v.version, v.status, v.title, v.aliases, v.body, v.created_at"
-    " FROM faq_versions AS v"
-    " JOIN (SELECT key, MAX(version) AS version FROM faq_versions"
-    "       WHERE guild_id = ? GROUP BY key) AS latest"
-    " ON latest.key = v.key AND latest.version = v.version"
+    "SELECT v.key, v.language, v.version, v.status, v.title, v.aliases, v.body, v.created_at"
+    " FROM faq_texts AS v"
+    " JOIN (SELECT key, language, MAX(version) AS version FROM faq_texts"
+    "       WHERE guild_id = ? GROUP BY key, language) AS latest"
+    " ON latest.key = v.key AND latest.language = v.language AND latest.version = v.version"
     " WHERE v.guild_id = ?"
 )
 
 
-async def read_states(db: Database, guild_id: int) -> dict[str, State]:
-    """The latest version of every key of the server."""
+async def read_states(db: Database, guild_id: int) -> States:
+    """The latest version of every key of the server, in every language."""
     return _states_of(await db.fetchall(_CURRENT_SQL, (guild_id, guild_id)))
 
 
-async def load_states(conn: aiosqlite.Connection, guild_id: int) -> dict[str, State]:
+async def load_states(conn: aiosqlite.Connection, guild_id: int) -> States:
     """The latest version of every key of the server, read inside a write transaction."""
     return _states_of(await conn.execute_fetchall(_CURRENT_SQL, (guild_id, guild_id)))
 
 
 async def load_version(
-    conn: aiosqlite.Connection, guild_id: int, key: str, version: int
+    conn: aiosqlite.Connection, guild_id: int, key: str, language: str, version: int
 ) -> tuple[Status, EntryText | None] | None:
-    """What version `version` of `key` showed (status and text), or None if there is none."""
+    """What version `version` of `key` in `language` showed (status and text), or None."""
     rows = list(
         await conn.execute_fetchall(
-            "SELECT status, title, aliases, body FROM faq_versions"
-            " WHERE guild_id = ? AND key = ? AND version = ?",
-            (guild_id, key, version),
+            "SELECT status, title, aliases, body FROM faq_texts"
+            " WHERE guild_id = ? AND key = ? AND language = ? AND version = ?",
+            (guild_id, key, language, version),
         )
     )
     return (rows[0]["status"], _text_of(rows[0])) if rows else None
 
 
 async def read_last_text(
-    db: Database, guild_id: int, key: str
+    db: Database, guild_id: int, key: str, language: str
 ) -> tuple[EntryText, dt.datetime] | None:
-    """The last text `key` had in the server (shown or not) and when it was saved, or None."""
+    """The last text `key` had in `language` in the server (shown or not) and when it
+    was saved, or None."""
     rows = await db.fetchall(
-        "SELECT title, aliases, body, created_at FROM faq_versions"
-        " WHERE guild_id = ? AND key = ? AND status = 'edited'"
+        "SELECT title, aliases, body, created_at FROM faq_texts"
+        " WHERE guild_id = ? AND key = ? AND language = ? AND status = 'edited'"
         " ORDER BY version DESC LIMIT 1",
-        (guild_id, key),
+        (guild_id, key, language),
     )
     if not rows:
         return None
@@ -138,13 +150,23 @@ async def read_last_text(
     return text, _parse_time(rows[0]["created_at"])
 
 
-def _states_of(rows: Iterable[sqlite3.Row]) -> dict[str, State]:
-    return {state.key: state for state in map(_state_of, rows)}
+def _states_of(rows: Iterable[sqlite3.Row]) -> States:
+    states: States = {}
+    for row in rows:
+        state = _state_of(row)
+        states.setdefault(state.language, {})[state.key] = state
+    # In the order of LANGUAGES, each language's keys sorted: the same on every read.
+    return {
+        language: dict(sorted(states[language].items()))
+        for language in LANGUAGES
+        if language in states
+    }
 
 
 def _state_of(row: sqlite3.Row) -> State:
     return State(
         key=row["key"],
+        language=row["language"],
         version=row["version"],
         status=row["status"],
         text=_text_of(row),
@@ -166,7 +188,7 @@ def _parse_time(text: str) -> dt.datetime:
 async def check_version_room(conn: aiosqlite.Connection, guild_id: int, count: int) -> None:
     """Raise InvalidInput if `count` more versions would pass the server's limit."""
     rows = await conn.execute_fetchall(
-        "SELECT COUNT(*) FROM faq_versions WHERE guild_id = ?", (guild_id,)
+        "SELECT COUNT(*) FROM faq_texts WHERE guild_id = ?", (guild_id,)
     )
     existing = int(next(iter(rows))[0])
     if existing + count > MAX_VERSIONS_PER_GUILD:
@@ -177,6 +199,7 @@ async def append_version(
     conn: aiosqlite.Connection,
     guild_id: int,
     key: str,
+    language: str,
     current: State | None,
     action: Action,
     status: Status,
@@ -185,17 +208,20 @@ async def append_version(
     now: dt.datetime,
     reverted_from: int | None = None,
 ) -> int:
-    """Insert the version after `current` of (guild_id, key) inside the caller's transaction."""
+    """Insert the version after `current` of (guild_id, key, language) inside the
+    caller's transaction."""
     # `current` was read in this same write transaction, and write
     # transactions are serialised, so the number cannot be taken meanwhile;
     # the primary key would refuse a duplicate anyway.
     version = 1 if current is None else current.version + 1
     await conn.execute(
-        "INSERT INTO faq_versions(guild_id, key, version, action, status, title, aliases,"
-        " body, editor_id, created_at, reverted_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO faq_texts(guild_id, key, language, version, action, status, title,"
+        " aliases, body, editor_id, created_at, reverted_from)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             guild_id,
             key,
+            language,
             version,
             action,
             status,
@@ -214,22 +240,28 @@ async def append_version(
 
 
 async def read_versions(
-    db: Database, guild_id: int, key: str, curated: FaqEntry | None
+    db: Database, guild_id: int, key: str, language: str, curated: FaqEntry | None
 ) -> list[FaqVersion]:
-    """Every version of `key` in the server, oldest first, each saying what it changed.
+    """Every version of `key` in `language` in the server, oldest first, each saying
+    what it changed.
 
-    `curated` is the key's curated entry, if any: what the first edit changed.
+    `curated` is the key's curated entry in that language (or the English one
+    standing in for it), if any: what the first edit changed.
     """
     rows = await db.fetchall(
-        f"SELECT {_VERSION_COLUMNS} FROM faq_versions"
-        " WHERE guild_id = ? AND key = ? ORDER BY version",
-        (guild_id, key),
+        f"SELECT {_VERSION_COLUMNS} FROM faq_texts"
+        " WHERE guild_id = ? AND key = ? AND language = ? ORDER BY version",
+        (guild_id, key, language),
     )
-    return _versions_of(guild_id, key, curated, rows)
+    return _versions_of(guild_id, key, language, curated, rows)
 
 
 def _versions_of(
-    guild_id: int, key: str, curated: FaqEntry | None, rows: Iterable[sqlite3.Row]
+    guild_id: int,
+    key: str,
+    language: str,
+    curated: FaqEntry | None,
+    rows: Iterable[sqlite3.Row],
 ) -> list[FaqVersion]:
     curated_text = (
         None if curated is None else EntryText(curated.title, curated.aliases, curated.body)
@@ -265,6 +297,7 @@ def _versions_of(
             FaqVersion(
                 guild_id=guild_id,
                 key=key,
+                language=language,
                 version=row["version"],
                 action=row["action"],
                 status=status,

@@ -122,7 +122,7 @@ async def test_export_then_import_into_another_server(server: Server) -> None:
     exported = await server.run(server.mod, "faqadmin export")
     filename, data = exported.attachments[0]
     assert filename.endswith(".yaml")
-    assert yaml.safe_load(data)["hidden"] == ["scams"]
+    assert yaml.safe_load(data)["hidden"] == {"en": ["scams"]}
 
     other = server.standin.add_guild("Other fans")
     other_mod = other.add_member("othermod", permissions=1 << 5)

@@ -134,7 +134,7 @@ def test_buttons_forms_and_files(tmp_path: Path) -> None:
     saved = next(tmp_path.glob("coinhelp-sandbox-files-*/coinhelp-faq.yaml"))
     assert f"saved to {saved}" in out
     assert "title: Refunds, in short" in saved.read_text()
-    assert "  │     title: Refunds, in short" in out
+    assert "  │       title: Refunds, in short" in out
 
     # The saved file goes back in through an attachment option, by its path.
     run = sandbox(tmp_path, f"as moderator\n/faqadmin import file:{saved}\n")

@@ -16,21 +16,20 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from coinhelp.faq.curated import load_curated
-from coinhelp.faq.entries import FaqEntry
+from coinhelp.faq.curated import Curated, load_curated_languages
 from coinhelp.settings import DEFAULT_FAQ_DIR, Settings
 from coinhelp_discord.bot import CoinhelpBot
 from coinhelp_discord.on_standin import RunningBot, bot_on_standin
 from standin import Channel, Guild, InteractionHandle, Member, Role, StandIn
 
-_CURATED: dict[str, FaqEntry] = {}
+_CURATED: dict[str, Curated] = {}
 
 
-def curated() -> dict[str, FaqEntry]:
-    """The shipped FAQ, parsed once per test run."""
-    if not _CURATED:
-        _CURATED.update(load_curated(DEFAULT_FAQ_DIR))
-    return _CURATED
+def curated() -> Curated:
+    """The shipped FAQ in every language, parsed once per test run."""
+    if "shipped" not in _CURATED:
+        _CURATED["shipped"] = load_curated_languages(DEFAULT_FAQ_DIR)
+    return _CURATED["shipped"]
 
 
 @dataclass

@@ -15,8 +15,9 @@ import pytest
 from coinhelp.db import Database
 from coinhelp.errors import Conflict, InvalidInput, NotFound, UserError
 from coinhelp.faq import store as store_module
+from coinhelp.faq.edits import ImportResult, TextRef
 from coinhelp.faq.entries import FaqEntry
-from coinhelp.faq.store import FaqStore, ImportResult
+from coinhelp.faq.store import FaqStore
 from coinhelp.faq.transfer import IMPORT_MAX_BYTES
 from coinhelp.faq.versions import FaqVersion
 from coinhelp.render import Renderer
@@ -66,9 +67,14 @@ TRICKY_BODY = (
 RENDERER = Renderer()
 
 
+def en(key: str) -> TextRef:
+    """The English text of `key`, as an import reports it."""
+    return TextRef(key, "en")
+
+
 @pytest.fixture
 def store(db: Database) -> FaqStore:
-    return FaqStore(db, CURATED, clock=lambda: EDIT_TIME)
+    return FaqStore(db, {"en": CURATED}, clock=lambda: EDIT_TIME)
 
 
 @contextlib.contextmanager
@@ -104,7 +110,7 @@ async def set_entry(
 
 
 async def version_count(db: Database) -> int:
-    row = await db.fetchone("SELECT COUNT(*) FROM faq_versions")
+    row = await db.fetchone("SELECT COUNT(*) FROM faq_texts")
     assert row is not None
     return int(row[0])
 
@@ -233,7 +239,7 @@ async def test_names_an_entry_already_had_never_block_editing_it(db: Database) -
         "one": entry("one", "One", "shared"),
         "two": entry("two", "Two", "shared"),
     }
-    store = FaqStore(db, clashing)
+    store = FaqStore(db, {"en": clashing})
     await set_entry(store, "two", title="Two", aliases=("shared",), body="New text.")
     assert (await store.get(GUILD_A, "two")).body == "New text."
 
@@ -542,7 +548,7 @@ async def test_export_then_import_reproduces_the_server(store: FaqStore, db: Dat
     result = await store.import_yaml(GUILD_B, exported, editor_id=OTHER_MOD)
 
     assert result == ImportResult(
-        added=("vip-perks",), changed=("refund",), hidden=("scams",), unchanged=()
+        added=(en("vip-perks"),), changed=(en("refund"),), hidden=(en("scams"),), unchanged=()
     )
     assert dict(await store.entries(GUILD_B)) == dict(await store.entries(GUILD_A))
     assert await store.export_yaml(GUILD_B, header=header) == exported
@@ -551,7 +557,7 @@ async def test_export_then_import_reproduces_the_server(store: FaqStore, db: Dat
     ]
     versions = await version_count(db)
     again = await store.import_yaml(GUILD_A, exported, editor_id=MOD)
-    assert again.unchanged == ("refund", "vip-perks", "scams")
+    assert again.unchanged == (en("refund"), en("vip-perks"), en("scams"))
     assert await version_count(db) == versions
 
 
@@ -562,17 +568,19 @@ async def test_the_export_is_readable_yaml_in_the_documented_shape(store: FaqSto
     assert exported.startswith("# coinhelp FAQ export")
     assert "\n# are set, hidden keys are hidden, anything not listed stays as it is.\n" in exported
     assert (
-        "format: coinhelp-faq/1\n"
+        "format: coinhelp-faq/2\n"
         "entries:\n"
         "  vip:\n"
-        "    title: VIP\n"
-        "    aliases:\n"
-        "    - perks\n"
-        "    body: |-\n"
-        "      Line 1\n"
-        "      Line 2\n"
+        "    en:\n"
+        "      title: VIP\n"
+        "      aliases:\n"
+        "      - perks\n"
+        "      body: |-\n"
+        "        Line 1\n"
+        "        Line 2\n"
         "hidden:\n"
-        "- scams\n"
+        "  en:\n"
+        "  - scams\n"
     ) in exported
 
 
@@ -580,7 +588,7 @@ async def test_import_leaves_entries_the_file_does_not_mention(store: FaqStore) 
     await set_entry(store, "keep-me", title="Keep me")
     text = "entries:\n  new-one:\n    title: New one\n    body: Hello.\n"
     result = await store.import_yaml(GUILD_A, text, editor_id=MOD)
-    assert result.added == ("new-one",)
+    assert result.added == (en("new-one"),)
     assert {"keep-me", "new-one"} <= set(await store.entries(GUILD_A))
 
 
@@ -636,7 +644,7 @@ GOOD_FILE = (
         ),
         ("hidden: [ghost]\n", "line 8: `hidden` lists `ghost`, which is not an FAQ entry"),
         ("hidden: [good-one]\n", "line 8: `good-one` is both in `hidden` and in `entries`"),
-        ("format: something-else\n", "line 8: the format should be `coinhelp-faq/1`"),
+        ("format: something-else\n", "line 8: the format should be `coinhelp-faq/2`"),
     ],
 )
 async def test_one_bad_part_refuses_the_whole_file(
@@ -733,7 +741,7 @@ async def test_admin_keys_include_hidden_and_deleted_entries(store: FaqStore) ->
 
 async def test_versions_can_never_be_rewritten(store: FaqStore, db: Database) -> None:
     await set_entry(store, "vip", title="VIP")
-    for statement in ("UPDATE faq_versions SET body = 'x'", "DELETE FROM faq_versions"):
+    for statement in ("UPDATE faq_texts SET body = 'x'", "DELETE FROM faq_texts"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             async with db.write() as conn:
                 await conn.execute(statement)
@@ -760,7 +768,7 @@ async def test_an_override_keeps_the_curated_example_questions(tmp_path) -> None
     )
     db = await Database.open(tmp_path / "faq.db")
     try:
-        store = FaqStore(db, {"refund": curated})
+        store = FaqStore(db, {"en": {"refund": curated}})
         await store.set(1, "refund", title="Refunds here", aliases=[], body="Ours.", editor_id=9)
         assert (await store.get(1, "refund")).examples == curated.examples
     finally:
@@ -781,5 +789,5 @@ async def test_an_import_file_must_be_utf8(store: FaqStore) -> None:
         await store.import_yaml(GUILD_A, b"\xff\xfe\x00binary", editor_id=MOD)
     text = "entries:\n  cafe:\n    title: Café ☕\n    body: Crème.\n"
     result = await store.import_yaml(GUILD_A, text.encode(), editor_id=MOD)
-    assert result.added == ("cafe",)
+    assert result.added == (en("cafe"),)
     assert (await store.get(GUILD_A, "cafe")).title == "Café ☕"

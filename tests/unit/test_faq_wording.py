@@ -79,6 +79,7 @@ def test_history_shows_what_each_version_changed() -> None:
     version = FaqVersion(
         guild_id=1,
         key="refund",
+        language="en",
         version=2,
         action="revert",
         status="edited",
