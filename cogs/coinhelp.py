@@ -9,9 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import Interaction, embed_from, moderator_only
+from cogs.common import Interaction, embed_from, language_choices, moderator_only
 from coinhelp import __version__
 from coinhelp.guildsettings import Setting
+from coinhelp.i18n import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
     from coinhelp_discord.bot import CoinhelpBot
@@ -47,25 +48,31 @@ class CoinhelpCommands(commands.GroupCog, group_name="coinhelp"):
     @app_commands.describe(
         announce_channel="Where milestone and goal-summary announcements are posted",
         moderator_role="Members with this role count as coinhelp moderators",
+        language="Announcements, and members whose Discord language coinhelp doesn't speak",
         clear="Put a setting back to its default",
     )
+    @language_choices
     @moderator_only
     async def config(
         self,
         interaction: Interaction,
         announce_channel: discord.TextChannel | None = None,
         moderator_role: discord.Role | None = None,
+        language: str | None = None,
         clear: Setting | None = None,
     ) -> None:
         """Show or change where announcements go and who counts as a moderator."""
         assert interaction.guild is not None  # guild_only
         store = self.bot.guild_settings
-        changed = announce_channel is not None or moderator_role is not None or clear is not None
+        changed = any(
+            value is not None for value in (announce_channel, moderator_role, language, clear)
+        )
         if changed:
             settings = await store.update(
                 interaction.guild.id,
                 announce_channel_id=announce_channel.id if announce_channel else None,
                 moderator_role_id=moderator_role.id if moderator_role else None,
+                language=language,
                 clear=(clear,) if clear else (),
                 updated_by=interaction.user.id,
             )
@@ -87,6 +94,7 @@ class CoinhelpCommands(commands.GroupCog, group_name="coinhelp"):
             changed=changed,
             announce_channel_id=settings.announce_channel_id,
             moderator_role_id=settings.moderator_role_id,
+            language=LANGUAGE_NAMES.get(settings.language or ""),
             cannot_post=cannot_post,
         )
         await interaction.response.send_message(embed=embed_from(parts, COLOUR), ephemeral=True)

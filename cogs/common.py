@@ -21,6 +21,7 @@ import discord
 from discord import app_commands
 
 from coinhelp.errors import InvalidInput, UserError
+from coinhelp.i18n import LANGUAGE_NAMES, choose_language, language_of, speak
 
 if TYPE_CHECKING:
     from coinhelp_discord.bot import CoinhelpBot
@@ -54,6 +55,29 @@ def attachment(interaction: discord.Interaction[Any], data: bytes, filename: str
             "common.file_too_large", size=len(data), limit=interaction.filesize_limit
         )
     return discord.File(io.BytesIO(data), filename=filename)
+
+
+async def member_language(interaction: Interaction) -> str:
+    """The language to answer this member in (SPEC): their Discord locale when
+    coinhelp speaks it, else the server's language, else English."""
+    language = language_of(str(interaction.locale))
+    if language is not None or interaction.guild_id is None:
+        return language or choose_language(None, None)
+    settings = await interaction.client.guild_settings.get(interaction.guild_id)
+    return choose_language(None, settings.language)
+
+
+async def speak_to(interaction: Interaction) -> str:
+    """Everything rendered for this interaction from now on is in the member's language."""
+    language = await member_language(interaction)
+    speak(language)
+    return language
+
+
+language_choices = app_commands.choices(
+    language=[app_commands.Choice(name=name, value=code) for code, name in LANGUAGE_NAMES.items()]
+)
+"""Decorator: a command's `language` option offers the supported languages by their own names."""
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -107,6 +131,7 @@ def user_error(error: BaseException) -> UserError | None:
 
 async def report_error(interaction: Interaction, error: BaseException) -> None:
     """Tell the user what went wrong, privately; log bugs with a reference id."""
+    await speak_to(interaction)
     told = user_error(error)
     outcome = "user_error" if told is not None else "error"
     interaction.extras["outcome"] = outcome
@@ -147,6 +172,7 @@ class CoinhelpTree(app_commands.CommandTree["CoinhelpBot"]):
         started = time.perf_counter()
         outcome = "ok"
         try:
+            await speak_to(interaction)
             await super()._call(interaction)
         except app_commands.AppCommandError as exc:  # reported by the caller, on_error
             outcome = "user_error" if user_error(exc) is not None else "error"
@@ -195,7 +221,11 @@ moderator_only = app_commands.check(ensure_moderator)
 
 
 class CoinhelpModal(discord.ui.Modal):
-    """A modal whose errors take the bot's one error path."""
+    """A modal in the member's language whose errors take the bot's one error path."""
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:  # type: ignore[override]
+        await speak_to(interaction)
+        return True
 
     # discord.py's stubs give Modal.on_error the view signature; a modal has no item.
     async def on_error(  # type: ignore[override]

@@ -30,6 +30,7 @@ from coinhelp.goals.values import (
     GoalSummary,
     Period,
 )
+from coinhelp.i18n import DEFAULT_LANGUAGE, speaking
 from coinhelp.render import CHOICES_MAX, one_line
 
 if TYPE_CHECKING:
@@ -86,28 +87,31 @@ class Goals(commands.GroupCog, group_name="goal"):
             for goal in goals
         ]
 
-    async def announce(self, goal: Goal, content: str | None, embed: discord.Embed) -> None:
-        """Post to the server's announcement channel, or where the goal was created.
+    async def announce(self, goal: Goal, template: str, **context: object) -> None:
+        """Post `template` to the server's announcement channel, or where the goal
+        was created, in the server's language (SPEC: announcements are for everyone).
 
         Never raises: the pledge or close that led here is already committed.
         """
         settings = await self.bot.guild_settings.get(goal.guild_id)
         channel_id = settings.announce_channel_id or goal.channel_id
+        with speaking(settings.language or DEFAULT_LANGUAGE):
+            embed = self.embed(template, rules=rules, **context)
         try:
-            await self.bot.get_partial_messageable(channel_id).send(content, embed=embed)
+            await self.bot.get_partial_messageable(channel_id).send(embed=embed)
         except discord.HTTPException as exc:
+            self.bot.metrics.announcements_failed.inc()
             log.warning(
                 "could not announce in channel %s of guild %s for goal %s: %s",
                 channel_id,
                 goal.guild_id,
                 goal.id,
                 exc,
+                extra={"guild_id": goal.guild_id},
             )
 
     async def announce_summary(self, summary: GoalSummary) -> None:
-        await self.announce(
-            summary.goal, None, self.embed("goals/summary.j2", summary=summary, rules=rules)
-        )
+        await self.announce(summary.goal, "goals/summary.j2", summary=summary)
 
     # -- member commands -----------------------------------------------------
 
@@ -190,11 +194,7 @@ class Goals(commands.GroupCog, group_name="goal"):
             )
         )
         for percent in pledge.milestones_crossed:
-            await self.announce(
-                pledge.goal,
-                None,
-                self.embed("goals/milestone.j2", pledge=pledge, percent=percent, rules=rules),
-            )
+            await self.announce(pledge.goal, "goals/milestone.j2", pledge=pledge, percent=percent)
 
     @app_commands.command(name="leaderboard")
     @app_commands.autocomplete(goal=goal_autocomplete)
@@ -340,7 +340,11 @@ class Goals(commands.GroupCog, group_name="goal"):
         while True:
             try:
                 for summary in await self.bot.ledger.goals.close_due():
-                    log.info("goal %s reached its deadline and was closed", summary.goal.id)
+                    log.info(
+                        "goal %s reached its deadline and was closed",
+                        summary.goal.id,
+                        extra={"guild_id": summary.goal.guild_id},
+                    )
                     await self.announce_summary(summary)
                 next_deadline = await self.bot.ledger.goals.next_deadline()
             except Exception:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
-from cogs.common import reply, report_error
+from cogs.common import reply, report_error, speak_to
 from coinhelp.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ else:
     Interaction = discord.Interaction
 
 CUSTOM_ID_MAX = 100
-STATE_MAX = 50
+STATE_MAX = 51
 
 V = TypeVar("V", bound=discord.ui.View)
 
@@ -47,6 +47,7 @@ async def owner_only(
     Errors take the bot's one error path (discord.py would only log them).
     """
     try:
+        await speak_to(interaction)
         if interaction.user.id != owner_id:
             raise InvalidInput("common.not_yours")
         await action()

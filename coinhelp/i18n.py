@@ -5,7 +5,7 @@
     choose_language()   the member's language, else the server's, else English
     format_number()     1,000 / 1.000 / 1 000, as each language writes them
     Catalogs            the gettext catalogs (locales/<language>/LC_MESSAGES/coinhelp.po)
-    speaking()          renders inside it use that language's catalog
+    speak(), speaking() renders from then on, or inside the block, use that language
 
 Every user-facing sentence is an English msgid in a template ({% trans %});
 a language's catalog gives its translation. The catalogs are `.po` files read
@@ -30,6 +30,16 @@ LANGUAGES = ("en", "es", "pt-BR", "id", "de", "fr")
 DEFAULT_LANGUAGE = "en"
 DOMAIN = "coinhelp"
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+
+# Each language by its own name, as moderators pick it in `language:` options.
+LANGUAGE_NAMES: Mapping[str, str] = {
+    "en": "English",
+    "es": "Español",
+    "pt-BR": "Português (Brasil)",
+    "id": "Bahasa Indonesia",
+    "de": "Deutsch",
+    "fr": "Français",
+}
 
 # Discord's locales (discord.Locale values) for each supported language.
 DISCORD_LOCALES: Mapping[str, str] = {
@@ -116,6 +126,14 @@ _speaking: contextvars.ContextVar[str] = contextvars.ContextVar(
 def current_language() -> str:
     """The language renders use right now (see `speaking`)."""
     return _speaking.get()
+
+
+def speak(language: str) -> None:
+    """Render in `language` for the rest of the current task.
+
+    discord.py runs each interaction in a task of its own, so the cogs call this
+    once when an interaction arrives (cogs.common.speak_to)."""
+    _speaking.set(language)
 
 
 @contextlib.contextmanager

@@ -1,9 +1,9 @@
 """The demo server the sandbox starts: who is there, and finding them by name.
 
 "TikTok Fans" has #general and #announcements, the members alice, bob and
-member2, a moderator with the Manage Server permission, and helper, who holds
+member2, a moderator with the Manage Server permission, helper, who holds
 the @Mods role (a moderator once ``/coinhelp config moderator-role:@Mods``
-says so).
+says so), and joana, whose Discord is in Brazilian Portuguese (locale pt-BR).
 
 The server's ids are the same on every run, so a database kept with ``--db``
 shows the same goals and FAQ edits next time (the bot keys its data by server
@@ -30,6 +30,8 @@ GUILD_NAME = "TikTok Fans"
 MEMBER_NAMES = ("alice", "bob", "member2")
 MODERATOR = "moderator"
 HELPER = "helper"
+# Members whose Discord client is in another language: name → Discord locale.
+OTHER_LOCALES = {"joana": "pt-BR"}
 MODS_ROLE = "Mods"
 FIRST_MEMBER = "alice"
 
@@ -68,6 +70,8 @@ class DemoWorld:
                 guild.add_member(name)
             guild.add_member(MODERATOR, permissions=permissions.MANAGE_GUILD)
             guild.add_member(HELPER, roles=[mods])
+            for name, locale in OTHER_LOCALES.items():
+                guild.add_member(name, locale=locale)
         return cls(server, guild, guild.default_channel, announcements, mods)
 
     # -- who and where -----------------------------------------------------------
@@ -85,6 +89,8 @@ class DemoWorld:
         notes += [
             f"@{role.name}" for role in member.roles if not role.name.endswith(" permissions")
         ]
+        if member.locale != "en-US":
+            notes.append(f"Discord in {member.locale}")
         return f"{member.name} ({', '.join(notes)})" if notes else member.name
 
     def member(self, name: str) -> Member:

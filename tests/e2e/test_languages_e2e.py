@@ -1,0 +1,103 @@
+"""coinhelp in the member's language, through the Discord stand-in.
+
+Members here have their Discord client in another language (the interaction's
+`locale`), as members of Brazilian, Spanish, Indonesian, German or French fan
+servers do. What they read must be in that language; what they type in
+another language is answered in the language they typed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from world import Server
+
+from coinhelp.faq.curated import load_curated
+from coinhelp.settings import DEFAULT_FAQ_DIR
+from standin import Member
+
+# (Discord locale, language folder, a question as fans there type it, the entry it asks for)
+ASKED = [
+    ("es-ES", "es", "¿cómo puedo recargar monedas en tiktok?", "recharge-app"),
+    ("pt-BR", "pt-BR", "quanto custa 1000 moedas", "pricing"),
+    ("id", "id", "umur berapa boleh beli koin", "age"),
+    ("de", "de", "kann ich coins über die website kaufen", "recharge-web"),
+    ("fr", "fr", "est-ce que je peux me faire rembourser mes pièces", "refund"),
+]
+
+
+def member(server: Server, locale: str) -> Member:
+    return server.guild.add_member(f"fan-{locale}", locale=locale)
+
+
+def title(language: str, key: str) -> str:
+    return load_curated(DEFAULT_FAQ_DIR / language)[key].title
+
+
+@pytest.mark.parametrize(("locale", "language", "question", "key"), ASKED)
+async def test_faq_shows_the_entry_in_the_members_language(
+    server: Server, locale: str, language: str, question: str, key: str
+) -> None:
+    handle = await server.run(member(server, locale), "faq", topic="refund")
+    embed = handle.embeds[0]
+    assert embed["title"] == title(language, "refund")
+    assert embed["footer"]["text"].startswith("faq: refund · ")
+
+
+@pytest.mark.parametrize(("locale", "language", "question", "key"), ASKED)
+async def test_ask_answers_in_the_language_the_question_is_written_in(
+    server: Server, locale: str, language: str, question: str, key: str
+) -> None:
+    """Asked from an English client: the question's own words decide."""
+    handle = await server.run(server.alice, "ask", question=question)
+    assert not handle.ephemeral, handle.content
+    embed = handle.embeds[0]
+    assert embed["footer"]["text"].startswith(f"faq: {key}")
+    assert embed["title"] == title(language, key)
+
+
+async def test_an_english_question_from_a_portuguese_client_gets_english(server: Server) -> None:
+    handle = await server.run(
+        member(server, "pt-BR"), "ask", question="how do i get my money bak for coins i didnt use"
+    )
+    assert handle.embeds[0]["title"] == title(".", "refund")
+
+
+async def test_errors_and_buttons_follow_the_members_locale(server: Server) -> None:
+    fan = member(server, "es-ES")
+    handle = await server.run(fan, "goal show", goal="nope")
+    assert handle.ephemeral
+    assert "There is no such goal" not in handle.content
+    assert "objetivo" in handle.content.lower() or "meta" in handle.content.lower()
+
+
+async def test_an_unsupported_locale_gets_the_servers_language_else_english(
+    server: Server,
+) -> None:
+    fan = member(server, "ja")
+    english = await server.run(fan, "faq", topic="refund")
+    assert english.embeds[0]["title"] == title(".", "refund")
+    await server.run(server.mod, "coinhelp config", language="de")
+    german = await server.run(fan, "faq", topic="refund")
+    assert german.embeds[0]["title"] == title("de", "refund")
+
+
+async def test_command_descriptions_are_localized_and_names_stay_english(
+    server: Server,
+) -> None:
+    commands = {command["name"]: command for command in server.standin.registered_commands()}
+    ask = commands["ask"]
+    assert set(ask["description_localizations"]) >= {"es-ES", "es-419", "pt-BR", "id", "de", "fr"}
+    assert ask["description_localizations"]["pt-BR"] != ask["description"]
+    assert not ask.get("name_localizations")
+    option = ask["options"][0]
+    assert option["name"] == "question"
+    assert option["description_localizations"]["de"] != option["description"]
+
+
+async def test_announcements_use_the_servers_language(server: Server) -> None:
+    await server.run(server.mod, "coinhelp config", language="fr")
+    await server.run(server.mod, "goal create", name="Anniversaire", target=100)
+    await server.run(server.alice, "goal contribute", goal="Anniversaire", coins=30)
+    announced = await server.standin.wait_for_message(server.general)
+    assert "Palier de 25\u202f% atteint" in announced.text
+    assert "reached" not in announced.text
