@@ -138,10 +138,15 @@ class LexiconIndex:
             for name, concept in source.concepts.items():
                 for word in concept.words:
                     self.exact.setdefault(word.lstrip("="), set()).add("~" + name)
-                    if not word.startswith("="):
-                        self.stems.setdefault(stem_of(word), set()).add("~" + name)
-                        if source is english:
-                            self.english_stems.setdefault(stem(word), set()).add("~" + name)
+                    if word.startswith("="):
+                        continue
+                    # English's words by English's stem only: another language's
+                    # stemmer would join them with its own words ("connection" and
+                    # French "connecter").
+                    stems = self.english_stems if source is english else self.stems
+                    stems.setdefault((stem if source is english else stem_of)(word), set()).add(
+                        "~" + name
+                    )
                 for text in concept.phrases:
                     parts = tuple(p if _is_slot(p) else stem_of(p) for p in text.split())
                     needs = frozenset(p for p in parts if not _is_slot(p))
