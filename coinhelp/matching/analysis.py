@@ -24,8 +24,9 @@ from coinhelp.matching.calibration import (
     KEYWORD_WEIGHT,
     NAME_WEIGHT,
 )
+from coinhelp.matching.profile import ENGLISH, Profile
 from coinhelp.matching.terms import term_weights
-from coinhelp.matching.words import WORD_RE, split_words
+from coinhelp.matching.words import WORD_RE
 
 _FAQ_REFERENCE = re.compile(r"`/faq [^`]*`")
 
@@ -44,8 +45,10 @@ class EntryAnalysis:
 
 
 @functools.lru_cache(maxsize=20_000)
-def analyse(entry: FaqEntry) -> EntryAnalysis:
-    """What the matcher keeps of `entry` (cached: entries are frozen values)."""
+def analyse(entry: FaqEntry, profile: Profile = ENGLISH) -> EntryAnalysis:
+    """What the matcher keeps of `entry`, read as `profile`'s language (cached:
+    entries are frozen values)."""
+    split_words = profile.split_words
     weights: dict[str, float] = {}
     words: set[str] = set()
     counts: dict[str, float] = {}  # for naive Bayes: names, keywords and examples
@@ -54,7 +57,7 @@ def analyse(entry: FaqEntry) -> EntryAnalysis:
         text_words = split_words(text)
         if weight > BODY_WEIGHT:
             words.update(text_words)
-        found = term_weights(text_words)
+        found = term_weights(text_words, profile)
         for term, share in found.items():  # share < 1: negated, as in "without spending"
             if weights.get(term, 0.0) < weight * share:
                 weights[term] = weight * share
@@ -72,7 +75,7 @@ def analyse(entry: FaqEntry) -> EntryAnalysis:
     # Example questions teach the Bayes part only: how people put a situation
     # ("my lil bro spent 50 bucks") is evidence, not the entry's name for itself.
     for example in entry.examples:
-        for term, share in term_weights(split_words(example)).items():
+        for term, share in term_weights(split_words(example), profile).items():
             counts[term] = counts.get(term, 0.0) + BAYES_EXAMPLE * share
     strong = tuple(weights.items())
     # "See `/faq refund`" points elsewhere: the other topic is not this entry's.
@@ -90,12 +93,14 @@ def analyse(entry: FaqEntry) -> EntryAnalysis:
 
 
 @functools.lru_cache(maxsize=1024)
-def example_terms(examples: tuple[str, ...]) -> frozenset[str]:
+def example_terms(examples: tuple[str, ...], profile: Profile = ENGLISH) -> frozenset[str]:
     """Every term of the example questions (cached: few entries have examples)."""
-    return frozenset(term for text in examples for term in term_weights(split_words(text)))
+    return frozenset(
+        term for text in examples for term in term_weights(profile.split_words(text), profile)
+    )
 
 
 @functools.lru_cache(maxsize=1024)
-def example_words(examples: tuple[str, ...]) -> Counter[str]:
+def example_words(examples: tuple[str, ...], profile: Profile = ENGLISH) -> Counter[str]:
     """In how many of the example questions each word is (cached, like the terms)."""
-    return Counter(word for text in examples for word in set(split_words(text)))
+    return Counter(word for text in examples for word in set(profile.split_words(text)))

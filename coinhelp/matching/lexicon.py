@@ -1,45 +1,55 @@
 """The lexicon: words and phrases that mean the same thing here, grouped by concept.
 
 "money back", "get * back", "reimburse" → ~refund; "im 15", "minor", "how old" →
-~age. The concepts live in data/lexicon.yaml (its header explains the format):
-data rather than code, so that adding a synonym is a one-line change a
-non-programmer can make. The file is read and checked once, at import; a
-mistake there fails loudly, naming the file.
+~age. English's concepts live in data/lexicon.yaml (its header explains the
+format); each other language adds its own words and phrases for the same
+concepts in its profile (data/language-<language>.yaml). Data rather than
+code, so that adding a synonym is a one-line change a non-programmer can make.
+The files are read and checked once; a mistake there fails loudly, naming the
+file.
 
-The same file holds the off-topic concepts (what the curated FAQ leaves out on
+The same files hold the off-topic concepts (what the curated FAQ leaves out on
 purpose), the anchors (words naming the FAQ's subject), and the words that start
-a negation or a comparison.
+a negation or a comparison. `LexiconIndex` is one language's lexicon ready for
+lookups: its own concepts, and English's, since fans mix English words into
+every language ("refund", "gift", "top up").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from coinhelp.matching.words import read_sections, stem, words_of
 
 LEXICON_FILE = Path(__file__).parents[1] / "data" / "lexicon.yaml"
+LEXICON_SECTIONS = frozenset({"anchors", "negations", "comparisons", "concepts", "off_topic"})
+
+AGE_NUMBER = re.compile(r"^[1-9][0-9]s?$")  # 15, "under 18s"
 
 
 @dataclass(frozen=True, slots=True)
 class Concept:
     words: tuple[str, ...]  # "=word": this form only
-    phrases: tuple[str, ...]  # light stems, "*" and "<num>" (see the file)
+    phrases: tuple[str, ...]  # stems, "*" and "<num>" (see the file)
     off_topic: bool  # a topic the curated FAQ leaves out on purpose
 
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     concepts: dict[str, Concept]
-    anchors: frozenset[str]  # light stems of the words that name the FAQ's subject
+    anchors: tuple[str, ...]  # the words (and "~concepts") that name the FAQ's subject
     negations: tuple[tuple[str, ...], ...]  # words in a row that start a negation
     comparisons: tuple[tuple[str, ...], ...]  # likewise, a comparison
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    """The lexicon in `path`, checked: a mistake there must fail loudly, at import."""
-    data = read_sections(path, {"anchors", "negations", "comparisons", "concepts", "off_topic"})
+def parse_lexicon(
+    path: Path, data: Mapping[str, object], known: Mapping[str, Concept] | None = None
+) -> Lexicon:
+    """The lexicon sections of `data` (read from `path`), checked. With `known` (English's
+    concepts), every concept must be one of them, on the same side (on or off topic)."""
     concepts: dict[str, Concept] = {}
     for section, off_topic in (("concepts", False), ("off_topic", True)):
         found = data[section]
@@ -48,12 +58,17 @@ def load_lexicon(path: Path) -> Lexicon:
         for name, fields in found.items():
             if not isinstance(fields, dict) or set(fields) - {"words", "phrases"}:
                 raise ValueError(f"{path}: concept {name!r}: give only 'words' and 'phrases'")
-            words = str(fields.get("words") or "").split()
-            phrases = [str(phrase) for phrase in fields.get("phrases") or ()]
+            words = _lexicon_words(path, f"{name}: words", fields.get("words"))
+            phrases = [
+                " ".join(_lexicon_words(path, f"{name}: phrases", str(phrase)))
+                for phrase in fields.get("phrases") or ()
+            ]
             if name in concepts or not (words or phrases):
                 raise ValueError(f"{path}: concept {name!r} is empty or listed twice")
+            if known is not None and (name not in known or known[name].off_topic != off_topic):
+                raise ValueError(f"{path}: concept {name!r} is not one of English's {section}")
             concepts[str(name)] = Concept(tuple(words), tuple(phrases), off_topic)
-    anchors = frozenset(stem(word) for word in str(data["anchors"] or "").split())
+    anchors = tuple(str(data["anchors"] or "").split())
     triggers: dict[str, tuple[tuple[str, ...], ...]] = {}
     for section in ("negations", "comparisons"):
         found = data[section]
@@ -63,56 +78,117 @@ def load_lexicon(path: Path) -> Lexicon:
     return Lexicon(concepts, anchors, triggers["negations"], triggers["comparisons"])
 
 
-_LEXICON = load_lexicon(LEXICON_FILE)
-CONCEPTS = _LEXICON.concepts
-OFF_TOPIC = frozenset("~" + name for name, concept in CONCEPTS.items() if concept.off_topic)
-ANCHORS = _LEXICON.anchors
+def _is_slot(part: str) -> bool:
+    return part in ("*", "<num>")
 
-AGE_NUMBER = re.compile(r"^[1-9][0-9]s?$")  # 15, "under 18s"
+
+def _lexicon_words(path: Path, where: str, text: object) -> list[str]:
+    """The words of a concept's words or phrase, checked and folded: "=word", "*" and
+    "<num>" keep their mark."""
+    if text is None:
+        return []
+    found = []
+    for word in str(text).split():
+        if _is_slot(word):
+            found.append(word)
+        else:
+            mark = "=" if word.startswith("=") else ""
+            found.append(mark + words_of(path, where, word.removeprefix("="))[0])
+    return found
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """The lexicon in `path`, checked: a mistake there must fail loudly, at import."""
+    return parse_lexicon(path, read_sections(path, set(LEXICON_SECTIONS)))
+
+
+ENGLISH_LEXICON = load_lexicon(LEXICON_FILE)
+# The off-topic concepts: every language's lexicon uses English's concept names.
+OFF_TOPIC = frozenset(
+    "~" + name for name, concept in ENGLISH_LEXICON.concepts.items() if concept.off_topic
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
     concept: str
-    parts: tuple[str, ...]  # light stems, "*" and "<num>"
+    parts: tuple[str, ...]  # stems, "*" and "<num>"
     needs: frozenset[str]  # the stems a question must contain for the phrase to match
 
 
-def _index_concepts() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, list[Phrase]]]:
-    exact: dict[str, set[str]] = {}  # word as typed → concepts
-    stems: dict[str, set[str]] = {}  # light stem → concepts
-    phrases: dict[str, list[Phrase]] = {}  # first part → phrases starting with it
-    for name, concept in CONCEPTS.items():
-        for word in concept.words:
-            exact.setdefault(word.lstrip("="), set()).add("~" + name)
-            if not word.startswith("="):
-                stems.setdefault(stem(word), set()).add("~" + name)
-        for text in concept.phrases:
-            parts = tuple(p if p in ("*", "<num>") else stem(p) for p in text.split())
-            needs = frozenset(p for p in parts if p not in ("*", "<num>"))
-            phrases.setdefault(parts[0], []).append(Phrase("~" + name, parts, needs))
-    return exact, stems, phrases
+class LexiconIndex:
+    """One language's lexicon ready for lookups, its words reduced by `stem_of`.
+
+    `english`: English's lexicon as well (for any other language): its words are
+    found as written and by English's stem, its phrases by `stem_of`, and its anchors
+    count too. Lookups: `concepts_of(word, word_stem)`; `phrases_by_start`: a
+    phrase's first part → the phrases starting with it.
+    """
+
+    def __init__(
+        self, lexicon: Lexicon, stem_of: Callable[[str], str], english: Lexicon | None = None
+    ) -> None:
+        self.exact: dict[str, set[str]] = {}  # word as typed → concepts
+        self.stems: dict[str, set[str]] = {}  # stem → concepts (words not written "=word")
+        # English's stem → concepts, for English words in another language.
+        self.english_stems: dict[str, set[str]] = {}
+        self.phrases_by_start: dict[str, list[Phrase]] = {}
+        sources = [lexicon] if english is None else [lexicon, english]
+        for source in sources:
+            for name, concept in source.concepts.items():
+                for word in concept.words:
+                    self.exact.setdefault(word.lstrip("="), set()).add("~" + name)
+                    if word.startswith("="):
+                        continue
+                    # English's words by English's stem only: another language's
+                    # stemmer would join them with its own words ("connection" and
+                    # French "connecter").
+                    stems = self.english_stems if source is english else self.stems
+                    stems.setdefault((stem if source is english else stem_of)(word), set()).add(
+                        "~" + name
+                    )
+                for text in concept.phrases:
+                    parts = tuple(p if _is_slot(p) else stem_of(p) for p in text.split())
+                    needs = frozenset(p for p in parts if not _is_slot(p))
+                    phrase = Phrase("~" + name, parts, needs)
+                    self.phrases_by_start.setdefault(parts[0], []).append(phrase)
+        anchors: set[str] = set()
+        for source in sources:
+            for word in source.anchors:
+                anchors.add(word if word.startswith("~") else stem_of(word))
+        # The anchors: stems of the words that name the FAQ's subject, and concepts.
+        self.anchors = frozenset(anchors)
+        # Every word the lexicon uses: a typo may have meant one of them.
+        self.words = frozenset(
+            word.lstrip("=")
+            for source in sources
+            for concept in source.concepts.values()
+            for text in (*concept.words, *concept.phrases)
+            for word in text.split()
+            if not _is_slot(word)
+        )
+        # Words after these are what the asker does *not* mean or have: "instead of
+        # sending gifts", "without spending money", "no coins". They still count, a
+        # little. Each language has its own (English's "no" is Portuguese's "in the").
+        self.negations = lexicon.negations
+        self.negation_starts = frozenset(trigger[0] for trigger in lexicon.negations)
+        # A word right after these is something the question compares with ("do coins
+        # work like vbucks"): not its topic, so an off-topic concept it stands for is
+        # dropped, and it counts less.
+        self.comparisons = lexicon.comparisons
+        self.comparison_starts = frozenset(trigger[0] for trigger in lexicon.comparisons)
+
+    def concepts_of(self, word: str, word_stem: str) -> set[str]:
+        """The concepts `word` (whose stem is `word_stem`) stands for."""
+        concepts = self.exact.get(word)
+        if concepts is None:
+            concepts = self.stems.get(word_stem)
+            if concepts is None:
+                if not self.english_stems:
+                    return set()
+                concepts = self.english_stems.get(stem(word), set())
+        return concepts
 
 
-# A word as typed → its concepts; a light stem → its concepts (words not written
-# "=word"); a phrase's first part → the phrases starting with it.
-CONCEPTS_OF_WORD, CONCEPTS_OF_STEM, PHRASES_BY_START = _index_concepts()
-# Every word the lexicon uses: a typo may have meant one of them.
-LEXICON_WORDS = frozenset(
-    word.lstrip("=")
-    for concept in CONCEPTS.values()
-    for text in (*concept.words, *concept.phrases)
-    for word in text.split()
-    if word not in ("*", "<num>")
-)
-
-# Words after these are what the asker does *not* mean or have: "instead of sending
-# gifts", "without spending money", "no coins". They still count, a little.
-NEGATIONS = _LEXICON.negations
-NEGATION_STARTS = frozenset(trigger[0] for trigger in NEGATIONS)
-
-# A word right after these is something the question compares with ("do coins work
-# like vbucks", "is it like robux but for tiktok"): not its topic, so an off-topic
-# concept it stands for is dropped, and it counts less.
-COMPARISONS = _LEXICON.comparisons
-COMPARISON_STARTS = frozenset(trigger[0] for trigger in COMPARISONS)
+ENGLISH_INDEX = LexiconIndex(ENGLISH_LEXICON, stem)
+ANCHORS = ENGLISH_INDEX.anchors  # English's, as stems and concepts

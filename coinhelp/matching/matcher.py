@@ -32,8 +32,9 @@ from coinhelp.matching.calibration import (
     SPARSE_SHARE,
     UNSURE_MIN,
 )
-from coinhelp.matching.lexicon import ANCHORS, OFF_TOPIC
+from coinhelp.matching.lexicon import OFF_TOPIC
 from coinhelp.matching.names import NameIndex
+from coinhelp.matching.profile import Profile, profile_for
 from coinhelp.matching.questions import QuestionReader
 from coinhelp.matching.scoring import Scorer
 from coinhelp.matching.speller import Speller
@@ -66,19 +67,25 @@ class AskResult:
 
 
 class Matcher:
-    """Answers questions and completes topics over one server's FAQ entries.
+    """Answers questions and completes topics over one server's FAQ entries in one
+    language (`language`: one of coinhelp.i18n.LANGUAGES; the entries and the
+    questions are in it, plus the English words fans mix in).
 
     Build a new one when the entries change; it keeps no reference to the caller's
     collection.
     """
 
-    def __init__(self, entries: Iterable[FaqEntry]) -> None:
+    def __init__(self, entries: Iterable[FaqEntry], language: str = "en") -> None:
         self.entries: list[FaqEntry] = list(entries)
-        analysed = [analyse(entry) for entry in self.entries]
-        self._scorer = Scorer(self.entries, analysed)
+        profile = profile_for(language)
+        self.language = language
+        analysed = [analyse(entry, profile) for entry in self.entries]
+        self._scorer = Scorer(self.entries, analysed, profile)
         self._postings = self._scorer.postings
+        self._anchors = profile.lexicon.anchors
         self._reader = QuestionReader(
-            _speller(self.entries, analysed),
+            profile,
+            _speller(self.entries, analysed, profile),
             self._scorer.idf,
             self._postings,
             self._scorer.example_postings,
@@ -132,7 +139,7 @@ class Matcher:
             for term in unit:
                 if term in OFF_TOPIC:
                     return False
-                if term in ANCHORS and term in self._postings:
+                if term in self._anchors and term in self._postings:
                     anchored = True
         return anchored
 
@@ -191,7 +198,7 @@ class Matcher:
         return [index for index, score in ranked if score >= floor]
 
 
-def _speller(entries: list[FaqEntry], analysed: list[EntryAnalysis]) -> Speller:
+def _speller(entries: list[FaqEntry], analysed: list[EntryAnalysis], profile: Profile) -> Speller:
     """A speller whose targets are the entries' name and keyword words, and the words
     people keep using in example questions."""
     targets = Counter(word for item in analysed for word in item.words)
@@ -200,8 +207,8 @@ def _speller(entries: list[FaqEntry], analysed: list[EntryAnalysis]) -> Speller:
     # typo itself.
     counted: Counter[str] = Counter()
     for entry in entries:
-        counted.update(example_words(entry.examples))
+        counted.update(example_words(entry.examples, profile))
     for word, found in counted.items():
         if found >= EXAMPLE_WORD_MIN and word not in targets:
             targets[word] = 0
-    return Speller(targets)
+    return Speller(targets, profile)

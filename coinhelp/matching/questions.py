@@ -13,9 +13,10 @@ import logging
 from collections.abc import Container
 
 from coinhelp.matching.calibration import CORRECTED_WEIGHT, NUMBER_WEIGHT
-from coinhelp.matching.speller import BASE_TARGETS, Speller
+from coinhelp.matching.profile import Profile
+from coinhelp.matching.speller import Speller, base_targets
 from coinhelp.matching.terms import Query, question_units
-from coinhelp.matching.words import NUMBER_RE, STOPWORDS, split_words, stem
+from coinhelp.matching.words import NUMBER_RE
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ Reading = tuple[tuple[str, ...], tuple[float, ...]]
 
 
 class QuestionReader:
-    """Reads questions for one set of entries.
+    """Reads questions in `profile`'s language for one set of entries.
 
     `known_terms`: the terms the entries' texts use; `name_terms`: the terms of
     their names and keywords; `example_terms`: the terms of their example questions.
@@ -35,11 +36,16 @@ class QuestionReader:
 
     def __init__(
         self,
+        profile: Profile,
         speller: Speller,
         known_terms: Container[str],
         name_terms: Container[str],
         example_terms: Container[str],
     ) -> None:
+        self._profile = profile
+        self._split_words = profile.split_words
+        self._stem = profile.stem
+        self._base_targets = base_targets(profile)
         self._speller = speller
         self._known_terms = known_terms
         self._name_terms = name_terms
@@ -48,7 +54,7 @@ class QuestionReader:
 
     def query(self, text: str, *, last_is_prefix: bool = False) -> Query:
         """`text` as units, typos fixed; `last_is_prefix`: the last word is unfinished."""
-        words = split_words(text)
+        words = self._split_words(text)
         unfinished = words.pop() if last_is_prefix and words else None
         readings = self.readings
         fixed: list[str] = []
@@ -61,7 +67,7 @@ class QuestionReader:
             read = self._read_unfinished(unfinished)
             fixed += read[0]
             weights += read[1]
-        units = question_units(fixed, weights, self._name_terms)
+        units = question_units(fixed, weights, self._name_terms, self._profile)
         return Query([unit for unit in units if max(unit.values()) > 0])
 
     def _read_word(self, word: str) -> Reading:
@@ -94,14 +100,19 @@ class QuestionReader:
             # number in a body, like the 5 of "5 minutes", is no topic); any
             # other number is just an amount and must not sink the question.
             return (word,), (NUMBER_WEIGHT if word in self._name_terms else 0.0,)
+        stem = self._stem
         if stem(word) in self._known_terms:
             return (word,), (1.0,)
         if word in self._speller:
             # A word known only from example questions may itself be a typo that
             # people keep making ("suport", "actualy"): read it as the entries' or
             # a stop word when one is a letter away, so it counts like that word.
-            named = None if word in BASE_TARGETS else self._speller.correct(word, named_only=True)
-            if named is not None and (stem(named) in self._known_terms or named in STOPWORDS):
+            named = (
+                None if word in self._base_targets else self._speller.correct(word, named_only=True)
+            )
+            if named is not None and (
+                stem(named) in self._known_terms or named in self._profile.stopwords
+            ):
                 return (named,), (CORRECTED_WEIGHT,)
             return (word,), (1.0,)
         return None
@@ -109,6 +120,7 @@ class QuestionReader:
     def _read_unknown(self, word: str) -> Reading:
         """A word neither the entries nor the examples use: a typo, two words run
         together, or a word nobody knows."""
+        stem = self._stem
         correction = self._speller.correct(word)
         if correction is None and stem(word) in self._example_terms:
             # A word people used in an example question ("rent", "cousin"): known,

@@ -44,6 +44,7 @@ from coinhelp.matching.calibration import (
     UNKNOWN_WEIGHT,
 )
 from coinhelp.matching.lexicon import OFF_TOPIC
+from coinhelp.matching.profile import ENGLISH, Profile
 from coinhelp.matching.terms import Query
 
 # Bounds that keep a call cheap with 10,000 entries. A term in the names and
@@ -71,7 +72,12 @@ class Scorer:
     entry knows weighs).
     """
 
-    def __init__(self, entries: Sequence[FaqEntry], analysed: Sequence[EntryAnalysis]) -> None:
+    def __init__(
+        self,
+        entries: Sequence[FaqEntry],
+        analysed: Sequence[EntryAnalysis],
+        profile: Profile = ENGLISH,
+    ) -> None:
         self._weights = [item.weights for item in analysed]
 
         # Document frequency over every field; an inverted index over names and
@@ -107,15 +113,17 @@ class Scorer:
         # pick candidates (see COMMON_TERM_MIN).
         self._keys = [entry.key for entry in entries]
         self._common = max(COMMON_TERM_MIN, int(COMMON_TERM_SHARE * count))
-        self._build_bayes(entries, analysed)
+        self._build_bayes(entries, analysed, profile)
 
-    def _build_bayes(self, entries: Sequence[FaqEntry], analysed: Sequence[EntryAnalysis]) -> None:
+    def _build_bayes(
+        self, entries: Sequence[FaqEntry], analysed: Sequence[EntryAnalysis], profile: Profile
+    ) -> None:
         """Log-ratios for the naive Bayes part, and an index of example questions' terms."""
         # Entries whose example questions use a term: Bayes may propose them even
         # when their names and keywords don't.
         self.example_postings: dict[str, list[int]] = {}
         for index, entry in enumerate(entries):
-            for term in example_terms(entry.examples):
+            for term in example_terms(entry.examples, profile):
                 self.example_postings.setdefault(term, []).append(index)
         # The first CANDIDATES of them, the ones a question's term adds to the leaders.
         self._example_leads = {

@@ -8,11 +8,11 @@ counts as one), then a check that the correction is plausible.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from coinhelp.matching.lexicon import LEXICON_WORDS
-from coinhelp.matching.words import STOPWORDS
+from coinhelp.matching.profile import Profile
 
 
 def _deletes(word: str) -> Iterator[str]:
@@ -51,23 +51,35 @@ def _index_deletes(words: Iterable[str]) -> dict[str, list[str]]:
     return index
 
 
-# The lexicon's and stop words are targets for every matcher: index them once.
-BASE_TARGETS = LEXICON_WORDS | STOPWORDS
-_BASE_DELETES = _index_deletes(BASE_TARGETS)
+@functools.cache
+def base_targets(profile: Profile) -> frozenset[str]:
+    """The words every matcher of a language corrects typos to: the lexicon's and the
+    stop words."""
+    return profile.lexicon.words | profile.stopwords
+
+
+@functools.cache
+def _base_deletes(profile: Profile) -> dict[str, list[str]]:
+    """The base targets' symmetric-delete index, built once per language."""
+    return _index_deletes(base_targets(profile))
 
 
 class Speller:
     """Corrects a word to the closest target word: symmetric-delete lookup, then a check.
 
     Targets are the entries' name and keyword words (`counts`: in how many entries)
-    and the lexicon's and stop words, so "teh" is not a mystery word.
+    and the lexicon's and stop words of `profile`'s language, so "teh" is not a
+    mystery word.
     """
 
-    def __init__(self, counts: Counter[str]) -> None:
-        self.frequency: dict[str, float] = dict.fromkeys(BASE_TARGETS, 0.5)
+    def __init__(self, counts: Counter[str], profile: Profile) -> None:
+        base = base_targets(profile)
+        self._stopwords = profile.stopwords
+        self._base_deletes = _base_deletes(profile)
+        self.frequency: dict[str, float] = dict.fromkeys(base, 0.5)
         for word, count in counts.items():
             self.frequency[word] = self.frequency.get(word, 0.0) + count
-        self.deletes = _index_deletes(word for word in counts if word not in BASE_TARGETS)
+        self.deletes = _index_deletes(word for word in counts if word not in base)
         self.sorted_words = sorted(word for word in self.frequency if word.isalpha())
 
     def __contains__(self, word: object) -> bool:
@@ -89,8 +101,9 @@ class Speller:
         if limit == 2:
             keys |= {twice for once in _deletes(word) for twice in _deletes(once)}
         best: tuple[int, bool, float, str] | None = None
+        base_deletes = self._base_deletes
         for key in keys:
-            for candidate in (*_BASE_DELETES.get(key, ()), *self.deletes.get(key, ())):
+            for candidate in (*base_deletes.get(key, ()), *self.deletes.get(key, ())):
                 if inserted_only and len(candidate) != len(word) + 1:
                     continue
                 if named_only and (candidate == word or not self.frequency[candidate]):
@@ -135,7 +148,7 @@ class Speller:
     def _part(self, word: str) -> bool:
         # A short stop word is too easily a piece of something else: "bitcoin" is
         # not "bit coin".
-        return word in self.frequency and (len(word) > 3 or word not in STOPWORDS)
+        return word in self.frequency and (len(word) > 3 or word not in self._stopwords)
 
     def complete(self, prefix: str) -> str | None:
         """The most common target word starting with `prefix`, or None."""

@@ -14,18 +14,8 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from coinhelp.matching.calibration import NEGATED_WEIGHT
-from coinhelp.matching.lexicon import (
-    AGE_NUMBER,
-    COMPARISON_STARTS,
-    COMPARISONS,
-    CONCEPTS_OF_STEM,
-    CONCEPTS_OF_WORD,
-    NEGATION_STARTS,
-    NEGATIONS,
-    OFF_TOPIC,
-    PHRASES_BY_START,
-)
-from coinhelp.matching.words import STOPWORDS, stem
+from coinhelp.matching.lexicon import AGE_NUMBER, OFF_TOPIC
+from coinhelp.matching.profile import ENGLISH, Profile
 
 _NEGATED_SPAN = 2  # meaningful words
 
@@ -48,18 +38,19 @@ def _phrase_end(words: list[str], stems: list[str], start: int, parts: tuple[str
     return position
 
 
-def _negated(words: list[str]) -> set[int]:
+def _negated(words: list[str], profile: Profile) -> set[int]:
     """Positions of the meaningful words a negation applies to."""
     negated: set[int] = set()
+    starts, stopwords = profile.lexicon.negation_starts, profile.stopwords
     for start, word in enumerate(words):
-        if word not in NEGATION_STARTS:
+        if word not in starts:
             continue
-        for trigger in NEGATIONS:
+        for trigger in profile.lexicon.negations:
             if tuple(words[start : start + len(trigger)]) != trigger:
                 continue
             taken = 0
             for position in range(start + len(trigger), len(words)):
-                if words[position] in STOPWORDS:
+                if words[position] in stopwords:
                     continue
                 negated.add(position)
                 taken += 1
@@ -68,41 +59,42 @@ def _negated(words: list[str]) -> set[int]:
     return negated
 
 
-def _compared(words: list[str]) -> set[int]:
+def _compared(words: list[str], profile: Profile) -> set[int]:
     """Positions of the meaningful words a comparison applies to."""
     compared: set[int] = set()
+    starts, stopwords = profile.lexicon.comparison_starts, profile.stopwords
     for start, word in enumerate(words):
-        if word not in COMPARISON_STARTS:
+        if word not in starts:
             continue
-        for trigger in COMPARISONS:
+        for trigger in profile.lexicon.comparisons:
             end = start + len(trigger)
             if (
                 tuple(words[start:end]) == trigger
                 and end < len(words)
-                and words[end] not in STOPWORDS
+                and words[end] not in stopwords
             ):
                 compared.add(end)
     return compared
 
 
 def _meaningful(
-    words: list[str],
+    words: list[str], profile: Profile
 ) -> tuple[list[tuple[int, str, set[str]]], list[tuple[str, int, int]]]:
     """The meaningful words as (position, stem, concepts); the phrases as (concept,
     start, end)."""
-    stems = list(map(stem, words))
+    stems = list(map(profile.stem, words))
     present = frozenset(stems)
     content: list[tuple[int, str, set[str]]] = []
     phrases: list[tuple[str, int, int]] = []
+    stopwords = profile.stopwords
+    lexicon = profile.lexicon
+    phrases_by_start = lexicon.phrases_by_start
     for position, word in enumerate(words):
         word_stem = stems[position]
-        if word not in STOPWORDS:
-            concepts = CONCEPTS_OF_WORD.get(word)
-            if concepts is None:
-                concepts = CONCEPTS_OF_STEM.get(word_stem, set())
-            content.append((position, word_stem, concepts))
+        if word not in stopwords:
+            content.append((position, word_stem, lexicon.concepts_of(word, word_stem)))
         first = "<num>" if word[0].isdigit() and AGE_NUMBER.match(word) else word_stem
-        for phrase in PHRASES_BY_START.get(first, ()):
+        for phrase in phrases_by_start.get(first, ()):
             if not phrase.needs <= present:
                 continue
             end = _phrase_end(words, stems, position, phrase.parts)
@@ -111,10 +103,12 @@ def _meaningful(
     return content, phrases
 
 
-def term_weights(words: list[str]) -> dict[str, float]:
-    """Every term in `words` (stems and concepts) with its weight: 1, less if negated."""
-    content, phrases = _meaningful(words)
-    negated = _negated(words) if NEGATION_STARTS.intersection(words) else set()
+def term_weights(words: list[str], profile: Profile = ENGLISH) -> dict[str, float]:
+    """Every term in `words` (stems and concepts) with its weight: 1, less if negated;
+    `words` as `profile` splits a text."""
+    content, phrases = _meaningful(words, profile)
+    lexicon = profile.lexicon
+    negated = _negated(words, profile) if lexicon.negation_starts.intersection(words) else set()
     weights: dict[str, float] = {}
     for position, word_stem, concepts in content:
         weight = NEGATED_WEIGHT if position in negated else 1.0
@@ -130,6 +124,7 @@ def question_units(
     words: list[str],
     weights: list[float] | None = None,
     vocabulary: Container[str] | None = None,
+    profile: Profile = ENGLISH,
 ) -> list[dict[str, float]]:
     """What a question says, as units of alternatives (term → weight), any of which
     may match.
@@ -141,9 +136,10 @@ def question_units(
     With a `vocabulary` of known terms, a word that only matters as part of a
     phrase ("little" in "little brother") gives no unit of its own.
     """
-    content, phrases = _meaningful(words)
-    negated = _negated(words) if NEGATION_STARTS.intersection(words) else set()
-    compared = _compared(words) if COMPARISON_STARTS.intersection(words) else set()
+    content, phrases = _meaningful(words, profile)
+    lexicon = profile.lexicon
+    negated = _negated(words, profile) if lexicon.negation_starts.intersection(words) else set()
+    compared = _compared(words, profile) if lexicon.comparison_starts.intersection(words) else set()
     in_phrase = {n for _, start, end in phrases for n in range(start, end)}
     units: list[dict[str, float]] = [{concept: 1.0} for concept, _, _ in phrases]
     for position, word_stem, concepts in content:

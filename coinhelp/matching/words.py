@@ -1,11 +1,15 @@
 """Words: a text split into lowercase words, symbols spelled out, chat shorthand
-expanded; the stop words; the light stem.
+expanded; the stop words; English's light stem.
 
-The word tables are data, read and checked once at import: data/shorthand.yaml
-(symbols, merged pairs, shorthand) and data/stopwords.yaml.
+The English word tables are data, read and checked once at import:
+data/shorthand.yaml (symbols, merged pairs, shorthand) and data/stopwords.yaml;
+the other languages' tables are in their profiles (`profile`), which build their
+own `WordSplitter` from the same pieces.
 
 Entries and questions go through the same steps, so that "don't", "dont" and "do
-not" meet, "$5" says dollar, "tik tok" is one word, and coins/coin meet.
+not" meet, "$5" says dollar, "tik tok" is one word, and coins/coin meet. Words
+are letters and digits of any script with their accents dropped: fans often
+leave accents out, so "devolução" and "devolucao" must be one word.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -21,7 +26,7 @@ DATA_DIR = Path(__file__).parents[1] / "data"
 SHORTHAND_FILE = DATA_DIR / "shorthand.yaml"  # symbols, merged pairs, chat shorthand
 STOPWORDS_FILE = DATA_DIR / "stopwords.yaml"  # stop words and chat filler
 
-WORD_RE = re.compile(r"[a-z0-9]+")
+WORD_RE = re.compile(r"[^\W_]+")  # letters and digits of any script
 NUMBER_RE = re.compile(r"^[0-9]+[ks]?$")  # 6607, 10k, 18s
 
 
@@ -36,16 +41,25 @@ def read_sections(path: Path, sections: set[str]) -> dict[str, object]:
     return data
 
 
+def fold(text: str) -> str:
+    """`text` in lowercase without accents: "Você" → "voce", "Größe" → "grosse"."""
+    text = text.casefold()
+    if text.isascii():  # most text: nothing to drop
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
 def words_of(path: Path, where: str, text: object) -> list[str]:
     """`text` as its words, each lowercase letters and digits (the only words a text
-    is split into), at least one."""
+    is split into), at least one; accents dropped, as `WordSplitter` drops them."""
     if not isinstance(text, str) or not text.split():
         raise ValueError(f"{path}: {where}: expected words, got {text!r} (quote it?)")
     words = text.split()
     for word in words:
-        if not WORD_RE.fullmatch(word):
+        if not WORD_RE.fullmatch(word) or word != word.lower():
             raise ValueError(f"{path}: {where}: {word!r} is not lowercase letters and digits")
-    return words
+    return [fold(word) for word in words]
 
 
 def _pairs(path: Path, section: str, value: object) -> list[tuple[str, str]]:
@@ -92,49 +106,74 @@ def load_stopwords(path: Path) -> frozenset[str]:
     return frozenset(stopwords) | frozenset(filler)
 
 
+class WordSplitter:
+    """Splits a text into words the way one language's chat writes them.
+
+    `symbols`: a symbol → its words, spaced; `merges`: two words that are one
+    thing; `shorthand`: a word → what it stands for; `apostrophe_splits`: whether
+    an apostrophe separates words ("l'argent") rather than joins them ("don't").
+    """
+
+    def __init__(
+        self,
+        symbols: Mapping[str, str],
+        merges: Mapping[tuple[str, str], str],
+        shorthand: Mapping[str, str],
+        *,
+        apostrophe_splits: bool = False,
+    ) -> None:
+        self._symbols = dict(symbols)
+        self._merges = dict(merges)
+        self._merge_seconds = frozenset(second for _, second in merges)
+        self._shorthand = dict(shorthand)
+        self._symbol_re = re.compile("|".join(re.escape(symbol) for symbol in symbols))
+        self._apostrophe = " " if apostrophe_splits else ""
+
+    def split(self, text: str) -> list[str]:
+        """Lowercase words of `text` with symbols spelled out and shorthand expanded."""
+        text = fold(text)  # café → cafe
+        apostrophe = self._apostrophe
+        text = text.replace("'", apostrophe).replace("’", apostrophe)  # don't → dont
+        symbols = self._symbols
+        text = self._symbol_re.sub(lambda match: symbols[match.group()], text)
+        merged: list[str] = WORD_RE.findall(text)
+        if not self._merge_seconds.isdisjoint(merged):  # rare: most text has no pair to merge
+            merges = self._merges
+            found, merged = merged, []
+            for word in found:
+                if merged and word in self._merge_seconds and (merged[-1], word) in merges:
+                    merged[-1] = merges[(merged[-1], word)]
+                else:
+                    merged.append(word)
+        shorthand = self._shorthand
+        if shorthand.keys().isdisjoint(merged):  # no shorthand either (common)
+            return merged
+        words: list[str] = []
+        for word in merged:
+            expanded = shorthand.get(word)
+            if expanded is None:
+                words.append(word)
+            else:
+                words.extend(expanded.split())
+        return words
+
+
 # Chat shorthand → what it stands for, applied to single words before anything
 # else; word pairs that are one thing, merged before that; symbols that carry
 # meaning in a question about money.
-_SYMBOLS, _MERGES, _SHORTHAND = load_shorthand(SHORTHAND_FILE)
-_MERGE_SECONDS = frozenset(second for _, second in _MERGES)
-_SYMBOL_RE = re.compile("|".join(re.escape(symbol) for symbol in _SYMBOLS))
+SYMBOLS, MERGES, SHORTHAND = load_shorthand(SHORTHAND_FILE)
 
 # Words that say nothing about which entry is meant, including chat filler and
 # verbs every question has ("how does it work", "can someone explain").
 STOPWORDS = load_stopwords(STOPWORDS_FILE)
 
-
-def split_words(text: str) -> list[str]:
-    """Lowercase words of `text` with symbols spelled out and shorthand expanded."""
-    text = text.casefold()
-    if not text.isascii():  # café → cafe; skipped for plain text, which is most of it
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(char for char in text if not unicodedata.combining(char))
-    text = text.replace("'", "").replace("’", "")  # don't → dont, then shorthand
-    text = _SYMBOL_RE.sub(lambda match: _SYMBOLS[match.group()], text)
-    merged: list[str] = WORD_RE.findall(text)
-    if not _MERGE_SECONDS.isdisjoint(merged):  # rare: most text has no pair to merge
-        found, merged = merged, []
-        for word in found:
-            if merged and word in _MERGE_SECONDS and (merged[-1], word) in _MERGES:
-                merged[-1] = _MERGES[(merged[-1], word)]
-            else:
-                merged.append(word)
-    if _SHORTHAND.keys().isdisjoint(merged):  # no shorthand either (common)
-        return merged
-    words: list[str] = []
-    for word in merged:
-        expanded = _SHORTHAND.get(word)
-        if expanded is None:
-            words.append(word)
-        else:
-            words.extend(expanded.split())
-    return words
+# English: lowercase words of a text with symbols spelled out and shorthand expanded.
+split_words = WordSplitter(SYMBOLS, MERGES, SHORTHAND).split
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light stem: enough to make coins/coin, expired/expires and sharing/share meet."""
+    """English's light stem: enough to make coins/coin, expired/expires and sharing/share meet."""
     if not word.isalpha():
         return word
     if len(word) <= 3:
