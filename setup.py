@@ -17,7 +17,12 @@ setup(
     ],
     package_dir=SHIPPED,
     package_data={
-        "coinhelp": ["migrations/*.sql", "data/*.yaml", "locales/*/LC_MESSAGES/*.po"],
+        "coinhelp": [
+            "migrations/*.sql",
+            "data/*.yaml",
+            "data/words/*.txt",
+            "locales/*/LC_MESSAGES/*.po",
+        ],
         "coinhelp._shipped.templates": ["**/*.j2"],
         "coinhelp._shipped.faq": ["*.md", "*/*.md"],
         "standin": ["boot/*.py"],

@@ -131,7 +131,7 @@ class FaqStore:
         if view.entries is curated_view.entries:
             view = curated_view  # a server showing the curated entries shares their matcher
         if view.matcher is None:
-            view.matcher = Matcher(view.entries.values())
+            view.matcher = Matcher(view.entries.values(), language)
         return view.matcher
 
     async def admin_keys(

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from cogs.faq import history_state, read_history_state
 from cogs.views import PageButton, Pager, state_fields
 from coinhelp.errors import InvalidInput
 
@@ -28,12 +29,14 @@ def test_a_button_custom_id_parses_back_to_the_same_page_and_state() -> None:
     )
 
 
-def test_the_longest_faq_key_fits_in_a_custom_id() -> None:
-    button = PageButton("faqedits", 2**64 - 1, 999_999, "k" * 50, "▶", False)
+def test_the_longest_faq_key_with_its_language_fits_in_a_custom_id() -> None:
+    state = history_state("pt-BR", "k" * 50)
+    button = PageButton("faqedits", 2**64 - 1, 999_999, state, "▶", False)
     assert len(button.item.custom_id or "") <= 100
+    assert read_history_state(state) == ("pt-BR", "k" * 50)
 
 
-@pytest.mark.parametrize("state", ["k" * 51, "a:b"])
+@pytest.mark.parametrize("state", ["k" * 52, "a:b"])
 def test_a_state_that_cannot_round_trip_is_refused_when_the_button_is_made(state: str) -> None:
     with pytest.raises(ValueError):
         PageButton("board", 1, 0, state, "▶", False)
