@@ -21,7 +21,7 @@ COLOUR = discord.Colour.from_rgb(254, 44, 85)
 
 
 @app_commands.guild_only()
-class CoinhelpCommands(commands.GroupCog, group_name="coinhelp"):
+class Coinhelp(commands.GroupCog, group_name="coinhelp"):
     """About coinhelp and this server's settings."""
 
     def __init__(self, bot: CoinhelpBot) -> None:
@@ -111,4 +111,4 @@ def format_duration(seconds: float) -> str:
 
 
 async def setup(bot: CoinhelpBot) -> None:
-    await bot.add_cog(CoinhelpCommands(bot))
+    await bot.add_cog(Coinhelp(bot))

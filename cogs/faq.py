@@ -51,7 +51,7 @@ ANSWERS_KEPT = 1024  # rendered answers kept (see rendered_answer)
 LANGUAGE_OPTION = "Which language's text (default: your Discord language, else English)"
 
 
-class FaqCommands(commands.Cog):
+class Faq(commands.Cog):
     """Answers about TikTok coins."""
 
     def __init__(self, bot: CoinhelpBot) -> None:
@@ -202,8 +202,8 @@ class EntryButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         async def show() -> None:
-            answers = interaction.client.get_cog(FaqCommands.__cog_name__)
-            assert isinstance(answers, FaqCommands)
+            answers = interaction.client.get_cog(Faq.__cog_name__)
+            assert isinstance(answers, Faq)
             speak(self.language)
             entry = await answers.lookup(interaction.guild_id or 0, self.key, self.language)
             await interaction.response.edit_message(
@@ -221,7 +221,7 @@ class EntryButton(
 class FaqAdmin(commands.GroupCog, group_name="faqadmin"):
     """Moderators: adjust this server's FAQ."""
 
-    def __init__(self, bot: CoinhelpBot, answers: FaqCommands) -> None:
+    def __init__(self, bot: CoinhelpBot, answers: Faq) -> None:
         self.bot = bot
         self.answers = answers
         self.history_pages = bot.pagers.add("faqedits", self.history_page, ephemeral=True)
@@ -430,6 +430,6 @@ def read_history_state(state: str) -> tuple[str, str]:
 
 async def setup(bot: CoinhelpBot) -> None:
     bot.add_dynamic_items(EntryButton)
-    answers = FaqCommands(bot)
+    answers = Faq(bot)
     await bot.add_cog(answers)
     await bot.add_cog(FaqAdmin(bot, answers))

@@ -18,6 +18,7 @@ from coinhelp.faq.store import FaqStore
 from coinhelp.goals.ledger import Ledger
 from coinhelp.guildsettings import GuildSettingsStore
 from coinhelp.i18n import Catalogs
+from coinhelp.matching.language import default_guesser
 from coinhelp.render import Renderer
 from coinhelp.settings import Settings
 from coinhelp_discord.deliveries import InteractionDeliveries
@@ -92,6 +93,9 @@ class CoinhelpBot(commands.Bot):
             for extension in EXTENSIONS:
                 await self.load_extension(extension)
             await self.tree.set_translator(CatalogTranslator(self.catalogs))
+            # Built now, not on the first question in each language.
+            self.faq.build_curated_matchers()
+            default_guesser()
             self._set_up = True
         await self.sync_commands_if_changed()
         assert self.application_id is not None  # set by login()

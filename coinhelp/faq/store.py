@@ -108,6 +108,14 @@ class FaqStore:
         # the write cannot put the old view back into the cache.
         self._generations: dict[int, int] = {}
 
+    def build_curated_matchers(self) -> None:
+        """Build the matcher of the curated entries in every language now, at start,
+        rather than on a language's first question (where the build would hold up
+        every interaction waiting behind it). Servers without edits share these."""
+        for language, view in self._curated_views.items():
+            if view.matcher is None:
+                view.matcher = Matcher(view.entries.values(), language)
+
     # ------------------------------------------------------------------ reads
 
     async def entries(
