@@ -64,7 +64,7 @@ async def measure_queries(path: Path, spec: DataSpec, calls: int) -> QueryResult
     db = await Database.open(path)
     try:
         ledger = Ledger(db)
-        counts = await db.fetchone(
+        counts = await db.lookup_one(
             "SELECT (SELECT COUNT(*) FROM ledger), (SELECT COUNT(*) FROM member_totals)"
         )
         assert counts is not None

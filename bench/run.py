@@ -90,6 +90,8 @@ def _meta(sizes: Sizes) -> dict[str, Any]:
             "floor and commands interleaved in rounds, samples pooled per workload",
             "the stand-in remembers only its last 1,000 interactions (bench.world.STANDIN_KEEP)",
             "gc.collect() + gc.freeze() before each measured block (see bench.workload)",
+            "the curated matcher of every language built before measuring (built once,"
+            " on a language's first question, in a bot that has not done it yet)",
             "the bot's collector and thread switching tuned as python bot.py does"
             " (coinhelp_discord.launcher.tune_process)",
             "targets judged on p99",

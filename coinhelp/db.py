@@ -9,7 +9,7 @@ a write: WAL lets read-only connections see every committed transaction. The
 hot reads (index lookups of a few microseconds) run directly on the event
 loop, because a hop to aiosqlite's thread costs ten times the query; reads
 that can take long (a full consistency check, an export) go through
-`fetchall_in_thread`. Another connection copies the write-ahead log into the
+`scan`. Another connection copies the write-ahead log into the
 database file (`checkpoint`) beside the writers.
 
 Durability: WAL with synchronous=FULL, so a transaction that returned from
@@ -113,13 +113,13 @@ class Database:
       batches, each run whole on that thread (`transaction()`), under the same
       lock: one trip to a thread per batch instead of one per statement.
     - `quick_reader` (sqlite3 on the event loop): the hot index lookups
-      (`fetchall`, `fetchone`, `fetchall_tuples`). They are async like every
+      (`lookup`, `lookup_one`, `lookup_tuples`). They are async like every
       read, but answer at once without leaving the event loop, because a hop
       to a thread costs more than such a query: only reads that touch a few
       rows through an index may use them.
     - `reader` (aiosqlite): reads that may take long (a consistency check, an
       export), on its own thread so the bot keeps answering
-      (`fetchall_in_thread`).
+      (`scan`).
     - `checkpointer` (aiosqlite): copies the write-ahead log into the file
       (`checkpoint()`) beside the writers, after the pledges are answered.
 
@@ -242,28 +242,31 @@ class Database:
         if not self._closed:
             await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        """Rows of a short read-only query, run on the event loop.
+    async def lookup(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Rows of a short read-only query: an index lookup.
 
-        For index lookups only: anything that may scan many rows belongs in
-        `fetchall_in_thread`, or it stalls every other interaction.
+        On SQLite it runs synchronously on the event loop, without a hop to a
+        thread (which costs more than such a query); it is async because every
+        read is (a server database answers over the network). Only for reads
+        that touch a few rows through an index: anything that may scan many
+        rows belongs in `scan`, or it stalls every other interaction.
         """
         return self._quick_reader.execute(sql, _bound(params)).fetchall()
 
-    async def fetchall_tuples(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
-        """Like `fetchall`, with rows as plain tuples: for a hot read that builds
+    async def lookup_tuples(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        """Like `lookup`, with rows as plain tuples: for a hot read that builds
         its own objects from the columns in order (cheaper than named rows)."""
         cursor = self._quick_reader.cursor()
         cursor.row_factory = None
         rows: list[tuple[Any, ...]] = cursor.execute(sql, _bound(params)).fetchall()
         return rows
 
-    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        """The first row of a short read-only query (see `fetchall`)."""
+    async def lookup_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """The first row of a short read-only query (see `lookup`)."""
         row: sqlite3.Row | None = self._quick_reader.execute(sql, _bound(params)).fetchone()
         return row
 
-    async def fetchall_in_thread(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def scan(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Rows of a read that may take long, in a thread so the bot keeps answering."""
         started = time.perf_counter()
         try:
@@ -272,11 +275,11 @@ class Database:
             self.on_timing("read_in_thread", time.perf_counter() - started)
 
     async def schema_version(self) -> int:
-        row = await self.fetchone("PRAGMA user_version")
+        row = await self.lookup_one("PRAGMA user_version")
         return int(row[0]) if row else 0
 
     async def get_meta(self, key: str) -> str | None:
-        row = await self.fetchone("SELECT value FROM meta WHERE key = ?", (key,))
+        row = await self.lookup_one("SELECT value FROM meta WHERE key = ?", (key,))
         return None if row is None else str(row["value"])
 
     async def set_meta(self, key: str, value: str) -> None:

@@ -45,7 +45,7 @@ class GuildSettingsStore:
 
     async def get(self, guild_id: int) -> GuildSettings:
         """The server's settings, or the defaults if it never set any."""
-        row = await self._db.fetchone(
+        row = await self._db.lookup_one(
             "SELECT announce_channel_id, moderator_role_id, language, updated_by, updated_at"
             " FROM guild_settings WHERE guild_id = ?",
             (guild_id,),

@@ -50,6 +50,7 @@ class CoinhelpBot(commands.Bot):
         settings: Settings,
         db: Database,
         curated: Curated,
+        catalogs: Catalogs | None = None,
         renderer: Renderer | None = None,
     ) -> None:
         super().__init__(
@@ -63,7 +64,7 @@ class CoinhelpBot(commands.Bot):
         )
         self.settings = settings
         self.db = db
-        self.catalogs = Catalogs()
+        self.catalogs = catalogs or Catalogs()
         self.renderer = renderer or Renderer(catalogs=self.catalogs)
         self.faq = FaqStore(db, curated)
         self.ledger = Ledger(db)
@@ -93,8 +94,11 @@ class CoinhelpBot(commands.Bot):
             for extension in EXTENSIONS:
                 await self.load_extension(extension)
             await self.tree.set_translator(CatalogTranslator(self.catalogs))
-            # Built now, not on the first question in each language.
-            self.faq.build_curated_matchers()
+            # The language tables every /ask reads, loaded now rather than on the
+            # first question. Each language's matcher is built on its first
+            # question instead (a fraction of a second, once): building all six
+            # at start would cost every host memory for languages its servers
+            # may never use.
             default_guesser()
             self._set_up = True
         await self.sync_commands_if_changed()
@@ -156,7 +160,7 @@ class CoinhelpBot(commands.Bot):
 
     async def database_answers(self) -> bool:
         try:
-            return await self.db.fetchone("SELECT 1") is not None
+            return await self.db.lookup_one("SELECT 1") is not None
         except Exception:
             return False
 
@@ -165,7 +169,10 @@ class CoinhelpBot(commands.Bot):
         return time.monotonic() - self.started_at
 
 
-def create_bot(settings: Settings, db: Database, curated: Curated) -> CoinhelpBot:
-    """The bot with every service, on an open database. See launcher.built_bot
-    for the whole start-up (data checked, database opened and closed)."""
-    return CoinhelpBot(settings=settings, db=db, curated=curated)
+def create_bot(
+    settings: Settings, db: Database, curated: Curated, catalogs: Catalogs | None = None
+) -> CoinhelpBot:
+    """The bot with every service, on an open database, speaking from `catalogs`
+    (default: the shipped translations). See launcher.built_bot for the whole
+    start-up (data checked, database opened and closed)."""
+    return CoinhelpBot(settings=settings, db=db, curated=curated, catalogs=catalogs)

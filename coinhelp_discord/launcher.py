@@ -27,6 +27,7 @@ from coinhelp.db import Database
 from coinhelp.errors import ConfigError
 from coinhelp.faq.curated import Curated, load_curated_languages
 from coinhelp.goals.prices import default_price_table
+from coinhelp.i18n import Catalogs
 from coinhelp.settings import Settings, load_settings
 from coinhelp_discord.bot import CoinhelpBot, create_bot
 from coinhelp_discord.logs import setup_logging
@@ -51,7 +52,7 @@ UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError, discord.DiscordServer
 
 @contextlib.asynccontextmanager
 async def built_bot(
-    settings: Settings, *, curated: Curated | None = None
+    settings: Settings, *, curated: Curated | None = None, catalogs: Catalogs | None = None
 ) -> AsyncIterator[CoinhelpBot]:
     """The bot on its open database, not yet connected; closed, then the database, after.
 
@@ -68,7 +69,7 @@ async def built_bot(
         if curated is None:
             curated = load_curated_languages(settings.faq_dir)
         default_price_table()
-        bot = create_bot(settings, db, curated)
+        bot = create_bot(settings, db, curated, catalogs)
         try:
             web = None
             if settings.web_port:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from coinhelp.faq.curated import Curated
+from coinhelp.i18n import Catalogs
 from coinhelp.settings import Settings
 from coinhelp_discord.bot import CoinhelpBot
 from coinhelp_discord.launcher import built_bot
@@ -40,6 +41,7 @@ async def bot_on_standin(
     settings: Settings,
     *,
     curated: Curated | None = None,
+    catalogs: Catalogs | None = None,
     prepare: Callable[[CoinhelpBot], None] | None = None,
     connect_within: float = START_TIMEOUT,
 ) -> AsyncIterator[RunningBot]:
@@ -50,7 +52,7 @@ async def bot_on_standin(
     connect within `connect_within` seconds.
     """
     settings = dataclasses.replace(settings, discord_token=standin.token)
-    async with built_bot(settings, curated=curated) as bot:
+    async with built_bot(settings, curated=curated, catalogs=catalogs) as bot:
         if prepare is not None:
             prepare(bot)
         task = asyncio.create_task(bot.start(standin.token), name="coinhelp-bot")

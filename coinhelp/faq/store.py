@@ -109,9 +109,10 @@ class FaqStore:
         self._generations: dict[int, int] = {}
 
     def build_curated_matchers(self) -> None:
-        """Build the matcher of the curated entries in every language now, at start,
-        rather than on a language's first question (where the build would hold up
-        every interaction waiting behind it). Servers without edits share these."""
+        """Build the matcher of the curated entries in every language now, rather
+        than on each language's first question (where the build holds up the
+        interactions waiting behind it, once). Servers without edits share these.
+        The benchmark calls it to measure a bot past its first questions."""
         for language, view in self._curated_views.items():
             if view.matcher is None:
                 view.matcher = Matcher(view.entries.values(), language)

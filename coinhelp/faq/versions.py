@@ -110,7 +110,7 @@ _CURRENT_SQL = (
 
 async def read_states(db: Database, guild_id: int) -> States:
     """The latest version of every key of the server, in every language."""
-    return _states_of(await db.fetchall(_CURRENT_SQL, (guild_id, guild_id)))
+    return _states_of(await db.lookup(_CURRENT_SQL, (guild_id, guild_id)))
 
 
 async def load_states(conn: aiosqlite.Connection, guild_id: int) -> States:
@@ -137,7 +137,7 @@ async def read_last_text(
 ) -> tuple[EntryText, dt.datetime] | None:
     """The last text `key` had in `language` in the server (shown or not) and when it
     was saved, or None."""
-    rows = await db.fetchall(
+    rows = await db.lookup(
         "SELECT title, aliases, body, created_at FROM faq_texts"
         " WHERE guild_id = ? AND key = ? AND language = ? AND status = 'edited'"
         " ORDER BY version DESC LIMIT 1",
@@ -248,7 +248,7 @@ async def read_versions(
     `curated` is the key's curated entry in that language (or the English one
     standing in for it), if any: what the first edit changed.
     """
-    rows = await db.fetchall(
+    rows = await db.lookup(
         f"SELECT {_VERSION_COLUMNS} FROM faq_texts"
         " WHERE guild_id = ? AND key = ? AND language = ? ORDER BY version",
         (guild_id, key, language),

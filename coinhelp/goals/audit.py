@@ -104,7 +104,7 @@ class Audit:
         """
         problems: list[str] = []
         extra_members = extra_scopes = 0
-        rows = await self._db.fetchall_in_thread(_CONSISTENCY, (guild_id,))
+        rows = await self._db.scan(_CONSISTENCY, (guild_id,))
         for what, guild, goal_id, period, member, *values in rows:
             want, have = values[:3], values[3:]
             if what == "member":

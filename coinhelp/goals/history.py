@@ -71,11 +71,11 @@ class History:
         needs no look-up of its own for it."""
         Page.check(offset, limit)
         if member_id is None:
-            found = await self._db.fetchone(
+            found = await self._db.lookup_one(
                 GOAL_WITH_TOTALS + " WHERE g.goal_id = ? AND g.guild_id = ?", (goal_id, guild_id)
             )
         else:
-            found = await self._db.fetchone(
+            found = await self._db.lookup_one(
                 "SELECT g.*, COALESCE(t.entries, 0) AS entries FROM goals AS g"
                 " LEFT JOIN member_totals AS t"
                 " ON t.guild_id = g.guild_id AND t.goal_id = g.goal_id AND t.period = 'all'"
@@ -88,9 +88,9 @@ class History:
         select = LEDGER_ROWS + " WHERE l.goal_id = ?"
         page = " ORDER BY l.entry_id DESC LIMIT ? OFFSET ?"
         if member_id is None:
-            rows = await self._db.fetchall_tuples(select + page, (goal_id, limit, offset))
+            rows = await self._db.lookup_tuples(select + page, (goal_id, limit, offset))
         else:
-            rows = await self._db.fetchall_tuples(
+            rows = await self._db.lookup_tuples(
                 select + " AND l.member_id = ?" + page, (goal_id, member_id, limit, offset)
             )
         return goal_from_row(found), Page(
@@ -106,7 +106,7 @@ class History:
         spreadsheet would treat as a formula starts with an apostrophe. Encode
         it as UTF-8 with a BOM for spreadsheet programs. Raises NotFound."""
         found = await self._goals.lookup(guild_id, goal)
-        rows = await self._db.fetchall_in_thread(
+        rows = await self._db.scan(
             LEDGER_ROWS + " WHERE l.goal_id = ? ORDER BY l.entry_id",
             (found.id,),
         )

@@ -78,7 +78,7 @@ class Standings:
         key = self._period_key(period)
         if goal_id is None:
             scope = SERVER_SCOPE
-            row = await self._db.fetchone(
+            row = await self._db.lookup_one(
                 "SELECT members FROM scope_totals"
                 " WHERE guild_id = ? AND goal_id = 0 AND period = ?",
                 (guild_id, key),
@@ -86,7 +86,7 @@ class Standings:
             total = 0 if row is None else row[0]
         else:
             scope = goal_id
-            row = await self._db.fetchone(
+            row = await self._db.lookup_one(
                 "SELECT COALESCE(t.members, 0) FROM goals AS g LEFT JOIN scope_totals AS t"
                 " ON t.guild_id = g.guild_id AND t.goal_id = g.goal_id AND t.period = ?"
                 " WHERE g.goal_id = ? AND g.guild_id = ?",
@@ -95,7 +95,7 @@ class Standings:
             if row is None:
                 raise NotFound("goals.not_found")
             total = row[0]
-        rows = await self._db.fetchall(
+        rows = await self._db.lookup(
             "SELECT member_id, coins FROM member_totals"
             f" WHERE guild_id = :guild AND goal_id = :scope AND {_period_is(key)} AND coins > 0"
             " ORDER BY coins DESC, last_entry LIMIT :limit OFFSET :offset",
@@ -115,7 +115,7 @@ class Standings:
         key = self._period_key(period)
         scope = SERVER_SCOPE if goal_id is None else goal_id
         in_period = _period_is(key)
-        row = await self._db.fetchone(
+        row = await self._db.lookup_one(
             f"""
             SELECT m.coins, 1
                 + (SELECT COUNT(*) FROM member_totals AS o

@@ -156,7 +156,7 @@ class GoalStore:
     async def lookup(self, guild_id: int, ref: GoalRef) -> Goal:
         """The goal `ref` names in this server. Raises NotFound."""
         where, values = _where(guild_id, ref)
-        row = await self._db.fetchone("SELECT g.* FROM goals AS g" + where, values)
+        row = await self._db.lookup_one("SELECT g.* FROM goals AS g" + where, values)
         if row is None:
             raise NotFound("goals.not_found")
         return goal_from_row(row)
@@ -176,7 +176,7 @@ class GoalStore:
     async def listing(self, guild_id: int, *, include_closed: bool = False) -> list[GoalProgress]:
         """This server's goals with progress: open ones first, soonest deadline first,
         then closed ones, most recently closed first."""
-        rows = await self._db.fetchall(
+        rows = await self._db.lookup(
             GOAL_WITH_TOTALS + " WHERE g.guild_id = ? AND (? OR g.closed_at IS NULL)"
             " ORDER BY g.closed_at IS NOT NULL,"
             " CASE WHEN g.closed_at IS NULL THEN g.deadline IS NULL END,"
@@ -193,14 +193,14 @@ class GoalStore:
         found: list[Goal] = []
         match = _GOAL_ID_REF.match(text.strip())
         if match and int(match.group(1)) <= SQLITE_INT_MAX:
-            row = await self._db.fetchone(
+            row = await self._db.lookup_one(
                 "SELECT * FROM goals WHERE goal_id = ? AND guild_id = ?",
                 (int(match.group(1)), guild_id),
             )
             if row is not None:
                 found.append(goal_from_row(row))
         key = rules.goal_name_key(text)[: rules.NAME_MAX]
-        rows = await self._db.fetchall(
+        rows = await self._db.lookup(
             "SELECT * FROM goals WHERE guild_id = ? AND instr(name_key, ?) > 0"
             " ORDER BY closed_at IS NOT NULL, substr(name_key, 1, length(?)) <> ?, goal_id DESC"
             " LIMIT ?",
@@ -213,7 +213,7 @@ class GoalStore:
     async def progress(self, guild_id: int, ref: GoalRef) -> GoalProgress:
         """Total, contributors and percent of the goal `ref` names. Raises NotFound."""
         where, values = _where(guild_id, ref)
-        row = await self._db.fetchone(GOAL_WITH_TOTALS + where, values)
+        row = await self._db.lookup_one(GOAL_WITH_TOTALS + where, values)
         if row is None:
             raise NotFound("goals.not_found")
         return progress_from_row(row)
@@ -249,7 +249,7 @@ class GoalStore:
         """Close every open goal whose deadline has passed, also ones that fell
         due while the bot was down; their summaries, earliest deadline first."""
         now = self._clock()
-        due = await self._db.fetchone(
+        due = await self._db.lookup_one(
             "SELECT 1 FROM goals WHERE closed_at IS NULL AND deadline <= ? LIMIT 1",
             (stored_time(now),),
         )
@@ -271,7 +271,7 @@ class GoalStore:
 
     async def next_deadline(self) -> dt.datetime | None:
         """The earliest deadline of any open goal (possibly already past)."""
-        row = await self._db.fetchone(
+        row = await self._db.lookup_one(
             "SELECT MIN(deadline) FROM goals WHERE closed_at IS NULL AND deadline IS NOT NULL"
         )
         return None if row is None else read_optional_time(row[0])

@@ -52,7 +52,7 @@ async def test_every_acknowledged_pledge_is_there_after_a_sigkill(
     assert process.returncode == -signal.SIGKILL
     db = await Database.open(tmp_path / "coinhelp.db")
     try:
-        rows = await db.fetchall("SELECT entry_id FROM ledger WHERE kind = 'contribution'")
+        rows = await db.lookup("SELECT entry_id FROM ledger WHERE kind = 'contribution'")
         stored = {row["entry_id"] for row in rows}
         assert set(acknowledged) <= stored, "an acknowledged pledge was lost"
         assert len(acknowledged) == len(set(acknowledged))

@@ -8,12 +8,18 @@ another language is answered in the language they typed.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
-from world import Server
+from babel.messages.pofile import read_po, write_po
+from world import Server, curated, settings
 
 from coinhelp.faq.curated import load_curated
+from coinhelp.i18n import LOCALES_DIR, Catalogs
 from coinhelp.settings import DEFAULT_FAQ_DIR
-from standin import Member
+from coinhelp_discord.on_standin import bot_on_standin
+from standin import Member, StandIn
 
 # (Discord locale, language folder, a question as fans there type it, the entry it asks for)
 ASKED = [
@@ -108,3 +114,36 @@ async def test_announcements_use_the_servers_language(server: Server) -> None:
     announced = await server.standin.wait_for_message(server.general)
     assert "Palier de 25\u202f% atteint" in announced.text
     assert "reached" not in announced.text
+
+
+async def test_a_changed_translation_is_synced_once(standin: StandIn, tmp_path: Path) -> None:
+    """The sync fingerprint covers the translated payload: a translator's fix
+    reaches Discord on the next start, and only then."""
+    standin.add_guild("Fans")
+    db_path = tmp_path / "coinhelp.db"
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, locales)
+
+    async def start_and_stop() -> dict[str, str]:
+        async with bot_on_standin(
+            standin, settings(db_path), curated=curated(), catalogs=Catalogs(locales)
+        ):
+            ask = next(c for c in standin.registered_commands() if c["name"] == "ask")
+            return dict(ask["description_localizations"])
+
+    before = await start_and_stop()
+    assert standin.sync_count == 1
+    po = locales / "de" / "LC_MESSAGES" / "coinhelp.po"
+    english = "Ask a question about TikTok coins in your own words."
+    with po.open("rb") as source:
+        catalog = read_po(source)
+    catalog[english].string = "Stell deine Frage zu TikTok-Münzen, ganz wie du willst."
+    with po.open("wb") as out:
+        write_po(out, catalog)
+
+    after = await start_and_stop()
+    assert standin.sync_count == 2
+    assert after["de"] == "Stell deine Frage zu TikTok-Münzen, ganz wie du willst."
+    assert after["de"] != before["de"] and after["fr"] == before["fr"]
+    await start_and_stop()
+    assert standin.sync_count == 2, "an unchanged translation must not sync again"

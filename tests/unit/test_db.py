@@ -13,7 +13,7 @@ async def test_a_new_database_gets_every_migration_and_wal(tmp_path: Path) -> No
     db = await Database.open(tmp_path / "new.db")
     try:
         assert await db.schema_version() == len(load_migrations())
-        row = await db.fetchone("PRAGMA journal_mode")
+        row = await db.lookup_one("PRAGMA journal_mode")
         assert row is not None and row[0] == "wal"
     finally:
         await db.close()
@@ -34,7 +34,7 @@ async def test_an_old_database_upgrades_in_place_and_keeps_its_data(tmp_path: Pa
     db = await Database.open(path)
     try:
         assert await db.schema_version() == len(load_migrations()) > 1
-        row = await db.fetchone("SELECT announce_channel_id FROM guild_settings")
+        row = await db.lookup_one("SELECT announce_channel_id FROM guild_settings")
         assert row is not None and row[0] == 2
         assert await db.get_meta("kept") == "yes"
     finally:

@@ -312,7 +312,7 @@ async def test_a_bad_file_lists_every_problem_with_its_line(store: FaqStore, db:
         (15, "`klingon` is not a language of the FAQ"),
     ]:
         assert f"line {line}" in said and reason in said, (line, said)
-    row = await db.fetchone("SELECT COUNT(*) FROM faq_texts")
+    row = await db.lookup_one("SELECT COUNT(*) FROM faq_texts")
     assert row is not None and row[0] == 0
 
 

@@ -110,7 +110,7 @@ async def set_entry(
 
 
 async def version_count(db: Database) -> int:
-    row = await db.fetchone("SELECT COUNT(*) FROM faq_texts")
+    row = await db.lookup_one("SELECT COUNT(*) FROM faq_texts")
     assert row is not None
     return int(row[0])
 
@@ -495,14 +495,14 @@ async def test_reads_after_the_first_cost_no_sql(
 ) -> None:
     await set_entry(store, "vip", title="VIP")
     calls = 0
-    real_fetchall = db.fetchall
+    real_fetchall = db.lookup
 
     async def counting_fetchall(sql: str, params: Any = ()) -> list[sqlite3.Row]:
         nonlocal calls
         calls += 1
         return await real_fetchall(sql, params)
 
-    monkeypatch.setattr(db, "fetchall", counting_fetchall)
+    monkeypatch.setattr(db, "lookup", counting_fetchall)
     for _ in range(50):
         await store.entries(GUILD_A)
         await store.get(GUILD_A, "vip")
@@ -513,7 +513,7 @@ async def test_reads_after_the_first_cost_no_sql(
 async def test_a_read_racing_an_edit_does_not_cache_the_old_view(
     store: FaqStore, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_fetchall = db.fetchall
+    real_fetchall = db.lookup
     read_done = asyncio.Event()
     release = asyncio.Event()
 
@@ -523,10 +523,10 @@ async def test_a_read_racing_an_edit_does_not_cache_the_old_view(
         await release.wait()
         return rows
 
-    monkeypatch.setattr(db, "fetchall", slow_fetchall)
+    monkeypatch.setattr(db, "lookup", slow_fetchall)
     stale_read = asyncio.create_task(store.entries(GUILD_A))
     await read_done.wait()
-    monkeypatch.setattr(db, "fetchall", real_fetchall)
+    monkeypatch.setattr(db, "lookup", real_fetchall)
     await set_entry(store, "vip", title="VIP")
     release.set()
     assert "vip" not in await stale_read  # it began before the edit ...

@@ -398,7 +398,7 @@ async def test_the_largest_ids_are_stored_exactly_as_integers(ledger: Ledger, db
         GUILD, goal.id, member_id=largest - 1, coins=7, interaction_id=largest
     )
     assert again.duplicate and again.entry_id == pledged.entry_id
-    row = await db.fetchone(
+    row = await db.lookup_one(
         "SELECT member_id, interaction_id, coins, typeof(member_id) AS t_member,"
         " typeof(coins) AS t_coins, typeof(created_at) AS t_created, typeof(month) AS t_month"
         " FROM ledger WHERE entry_id = ?",
@@ -450,7 +450,7 @@ async def test_300_pledges_at_once_give_exact_totals_and_each_milestone_once(
     # Each pledge saw the total right after itself: a running sum in commit order.
     in_order = sorted(results, key=lambda r: r.entry_id)
     assert [r.total for r in in_order] == list(itertools.accumulate(r.coins for r in in_order))
-    rows = await db.fetchall(
+    rows = await db.lookup(
         "SELECT percent, total FROM goal_milestones WHERE goal_id = ?", (goal.id,)
     )
     assert sorted(r["percent"] for r in rows) == [25, 50, 75, 100]
@@ -755,19 +755,19 @@ async def test_all_time_boards_and_ranks_read_their_index_not_the_whole_bucket(
     goal = await make_goal(ledger)
     await pledge(ledger, goal, member=1, coins=5)
     plans: list[str] = []
-    fetch = {"fetchall": db.fetchall, "fetchone": db.fetchone}
+    fetch = {"lookup": db.lookup, "lookup_one": db.lookup_one}
 
     def recording(name: str) -> Any:
         async def run(sql: str, params: Any = ()) -> Any:
             if "member_totals" in sql:
-                rows = await fetch["fetchall"]("EXPLAIN QUERY PLAN " + sql, params)
+                rows = await fetch["lookup"]("EXPLAIN QUERY PLAN " + sql, params)
                 plans.append(" | ".join(row["detail"] for row in rows))
             return await fetch[name](sql, params)
 
         return run
 
-    monkeypatch.setattr(db, "fetchall", recording("fetchall"))
-    monkeypatch.setattr(db, "fetchone", recording("fetchone"))
+    monkeypatch.setattr(db, "lookup", recording("lookup"))
+    monkeypatch.setattr(db, "lookup_one", recording("lookup_one"))
     for scope in (goal.id, None):
         await ledger.standings.leaderboard(GUILD, scope, "all")
         assert await ledger.standings.rank(GUILD, scope, "all", 1) is not None
