@@ -20,6 +20,7 @@ from coinhelp.i18n import LOCALES_DIR, Catalogs
 from coinhelp.settings import DEFAULT_FAQ_DIR
 from coinhelp_discord.on_standin import bot_on_standin
 from standin import Member, StandIn
+from standin.permissions import MANAGE_GUILD
 
 # (Discord locale, language folder, a question as fans there type it, the entry it asks for)
 ASKED = [
@@ -147,3 +148,56 @@ async def test_a_changed_translation_is_synced_once(standin: StandIn, tmp_path: 
     assert after["de"] != before["de"] and after["fr"] == before["fr"]
     await start_and_stop()
     assert standin.sync_count == 2, "an unchanged translation must not sync again"
+
+
+LOCALES = [(locale, language) for locale, language, _, _ in ASKED]
+
+
+def translated(language: str, english: str, **values: object) -> str:
+    """`english` as the bot's catalog for `language` words it, with `values` filled in."""
+    return Catalogs().gettext(language, english) % values
+
+
+@pytest.mark.parametrize(("locale", "language"), LOCALES)
+async def test_goal_commands_speak_the_members_language(
+    server: Server, locale: str, language: str
+) -> None:
+    moderator = server.guild.add_member(f"mod-{locale}", permissions=MANAGE_GUILD, locale=locale)
+    fan = member(server, locale)
+    created = await server.run(moderator, "goal create", name="Birthday LIVE", target=1000)
+    assert created.embeds[0]["title"] == translated(
+        language, "New goal: %(name)s", name="Birthday LIVE"
+    )
+    board = await server.run(fan, "goal leaderboard")
+    assert translated(language, "Top contributors") in board.embeds[0]["title"]
+    pledged = await server.run(fan, "goal contribute", goal="Birthday LIVE", coins=5)
+    assert not pledged.ephemeral and "pledged" not in pledged.content
+    closed_error = await server.run(fan, "goal close", goal="Birthday LIVE")
+    assert closed_error.ephemeral
+    assert closed_error.content == translated(
+        language,
+        "Only moderators can do that: you need the Manage Server permission or this "
+        "server's moderator role.",
+    )
+
+
+@pytest.mark.parametrize(("locale", "language"), LOCALES)
+async def test_coinhelp_about_and_the_faq_form_speak_the_members_language(
+    server: Server, locale: str, language: str
+) -> None:
+    moderator = server.guild.add_member(f"mod-{locale}", permissions=MANAGE_GUILD, locale=locale)
+    about = await server.run(moderator, "coinhelp about")
+    assert about.embeds[0]["footer"]["text"] == translated(
+        language, "coinhelp · not affiliated with TikTok"
+    )
+    opened = await server.standin.slash(server.guild, moderator, "faqadmin set", key="refund")
+    await opened.response()
+    assert opened.modal is not None
+    labels = [field.label for field in opened.modal.fields]
+    assert labels == [
+        translated(language, "Title"),
+        translated(language, "Aliases (comma-separated)"),
+        translated(language, "Answer (Discord Markdown)"),
+    ]
+    # The form edits the moderator's own language's text, prefilled with it.
+    assert opened.modal.field("coinhelp:faq:title").value == title(language, "refund")
