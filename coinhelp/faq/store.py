@@ -252,16 +252,7 @@ class FaqStore:
                 editor_id,
                 self._clock(),
             )
-        self._invalidate(guild_id)
-        log.info(
-            "faq: server %d set %s (%s) to version %d by %d",
-            guild_id,
-            key,
-            language,
-            version,
-            editor_id,
-        )
-        return await self._saved(guild_id, key, language, version)
+        return await self._written(guild_id, key, language, version, editor_id)
 
     async def remove(
         self, guild_id: int, key: str, *, editor_id: int, language: str = DEFAULT_LANGUAGE
@@ -292,16 +283,7 @@ class FaqStore:
                 editor_id,
                 self._clock(),
             )
-        self._invalidate(guild_id)
-        log.info(
-            "faq: server %d removed %s (%s, version %d) by %d",
-            guild_id,
-            key,
-            language,
-            version,
-            editor_id,
-        )
-        return await self._saved(guild_id, key, language, version)
+        return await self._written(guild_id, key, language, version, editor_id)
 
     async def reset(
         self, guild_id: int, key: str, *, editor_id: int, language: str = DEFAULT_LANGUAGE
@@ -335,16 +317,7 @@ class FaqStore:
                 editor_id,
                 self._clock(),
             )
-        self._invalidate(guild_id)
-        log.info(
-            "faq: server %d reset %s (%s, version %d) by %d",
-            guild_id,
-            key,
-            language,
-            version,
-            editor_id,
-        )
-        return await self._saved(guild_id, key, language, version)
+        return await self._written(guild_id, key, language, version, editor_id)
 
     async def revert(
         self,
@@ -399,17 +372,7 @@ class FaqStore:
                 self._clock(),
                 version,
             )
-        self._invalidate(guild_id)
-        log.info(
-            "faq: server %d reverted %s (%s) to version %d as version %d by %d",
-            guild_id,
-            key,
-            language,
-            version,
-            new_version,
-            editor_id,
-        )
-        return await self._saved(guild_id, key, language, new_version)
+        return await self._written(guild_id, key, language, new_version, editor_id)
 
     async def import_yaml(
         self, guild_id: int, data: str | bytes, *, editor_id: int
@@ -497,10 +460,24 @@ class FaqStore:
     def _shown(self, states: States, language: str) -> dict[str, FaqEntry]:
         return shown_entries(self._curated_by_language, states, language)
 
-    async def _saved(self, guild_id: int, key: str, language: str, version: int) -> FaqVersion:
-        """The version just written, with what it changed."""
+    async def _written(
+        self, guild_id: int, key: str, language: str, version: int, editor_id: int
+    ) -> FaqVersion:
+        """After a write: the server's views are stale; the version just written,
+        with what it changed, logged."""
+        self._invalidate(guild_id)
         for saved in await self.history(guild_id, key, language):
             if saved.version == version:
+                log.info(
+                    "faq: server %d %s %s (%s): version %d by %d",
+                    guild_id,
+                    saved.action,
+                    key,
+                    language,
+                    version,
+                    editor_id,
+                    extra={"guild_id": guild_id},
+                )
                 return saved
         raise AssertionError(
             f"version {version} of {key} ({language}) was written but cannot be read"
