@@ -412,8 +412,14 @@ class FaqEntryModal(CoinhelpModal):
 def text_language(interaction: Interaction, chosen: str | None) -> str:
     """The language of the text a moderator edits: the one chosen, else their own
     Discord language when coinhelp speaks it, else English (SPEC)."""
-    chosen = language_of(chosen) if chosen else None
-    return chosen or language_of(str(interaction.locale)) or DEFAULT_LANGUAGE
+    if chosen:
+        language = language_of(chosen)
+        if language is None:  # Discord offers only the choices; a raw payload may not
+            raise InvalidInput(
+                "settings.language_unsupported", language=chosen, languages=LANGUAGES
+            )
+        return language
+    return language_of(str(interaction.locale)) or DEFAULT_LANGUAGE
 
 
 def history_state(language: str, key: str) -> str:

@@ -201,3 +201,17 @@ async def test_coinhelp_about_and_the_faq_form_speak_the_members_language(
     ]
     # The form edits the moderator's own language's text, prefilled with it.
     assert opened.modal.field("coinhelp:faq:title").value == title(language, "refund")
+
+
+async def test_a_language_discord_would_not_offer_is_refused_clearly(server: Server) -> None:
+    raw = [
+        {"name": "key", "type": 3, "value": "refund"},
+        {"name": "language", "type": 3, "value": "xx"},
+    ]
+    handle = await (
+        await server.standin.slash(
+            server.guild, server.mod, "faqadmin history", raw_options=raw, channel=server.general
+        )
+    ).response()
+    assert handle.ephemeral
+    assert "coinhelp does not speak 'xx'" in handle.content
