@@ -86,7 +86,15 @@ _NO_STATES: Mapping[str, State] = MappingProxyType({})
 class FaqStore:
     """Each server's FAQ in each language: curated entries merged with that server's versions."""
 
-    def __init__(self, db: Database, curated: Curated, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        db: Database,
+        curated: Curated,
+        *,
+        clock: Clock = utc_now,
+        max_entries: int = MAX_ENTRIES_PER_GUILD,
+    ) -> None:
+        """`max_entries`: how many changed, hidden or own entries a server may have."""
         if DEFAULT_LANGUAGE not in curated:
             raise ValueError("the curated entries must include English")
         self._db = db
@@ -96,6 +104,7 @@ class FaqStore:
         # The English entries: their keys are the curated keys (every language has the same).
         self._curated = self._curated_by_language[DEFAULT_LANGUAGE]
         self._clock = clock
+        self._max_entries = max_entries
         self._curated_views = {
             language: _View(
                 MappingProxyType(shown_entries(self._curated_by_language, {}, language)), _NO_STATES
@@ -238,7 +247,7 @@ class FaqStore:
             )
             if clash is not None:
                 raise Conflict("faq.name_taken", clash=clash)
-            check_room(self._curated, states, after, MAX_ENTRIES_PER_GUILD)
+            check_room(self._curated, states, after, self._max_entries)
             await check_version_room(conn, guild_id, 1)
             version = await append_version(
                 conn,
@@ -357,7 +366,7 @@ class FaqStore:
                 )
                 if clash is not None:
                     raise Conflict("faq.revert_name_taken", version=version, clash=clash)
-            check_room(self._curated, states, after, MAX_ENTRIES_PER_GUILD)
+            check_room(self._curated, states, after, self._max_entries)
             await check_version_room(conn, guild_id, 1)
             new_version = await append_version(
                 conn,
@@ -389,7 +398,7 @@ class FaqStore:
             now = self._clock()  # one moment for the whole file
             states = await load_states(conn, guild_id)
             plan = plan_import(self._curated_by_language, states, parsed, now)
-            check_room(self._curated, states, plan.after, MAX_ENTRIES_PER_GUILD)
+            check_room(self._curated, states, plan.after, self._max_entries)
             await check_version_room(conn, guild_id, len(plan.writes))
             if plan.problems:
                 raise import_refused(list(plan.problems))

@@ -20,7 +20,7 @@ from coinhelp.clock import Clock, utc_now
 from coinhelp.db import Database
 from coinhelp.goals.audit import Audit
 from coinhelp.goals.history import History
-from coinhelp.goals.pledges import PledgeWriter
+from coinhelp.goals.pledges import GATHER_TURNS, MAX_BATCH, PledgeWriter
 from coinhelp.goals.standings import Standings
 from coinhelp.goals.store import GoalStore
 from coinhelp.goals.voids import VoidWriter
@@ -29,10 +29,21 @@ from coinhelp.goals.voids import VoidWriter
 class Ledger:
     """Goals, pledges, voids, totals and leaderboards of every server."""
 
-    def __init__(self, db: Database, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock = utc_now,
+        max_batch: int = MAX_BATCH,
+        gather_turns: int = GATHER_TURNS,
+    ) -> None:
+        """`max_batch` and `gather_turns`: how the pledge writer groups pledges
+        into commits (coinhelp.goals.pledges)."""
         self.clock = clock
         self.goals = GoalStore(db, clock=clock)
-        self.pledges = PledgeWriter(db, self.goals, clock=clock)
+        self.pledges = PledgeWriter(
+            db, self.goals, clock=clock, max_batch=max_batch, gather_turns=gather_turns
+        )
         self.voids = VoidWriter(db, clock=clock)
         self.standings = Standings(db, self.goals, clock=clock)
         self.history = History(db, self.goals)

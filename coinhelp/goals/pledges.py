@@ -256,10 +256,20 @@ class PledgeWriter:
     database: `stop()` commits the pledges already queued first.
     """
 
-    def __init__(self, db: Database, goals: GoalStore, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        db: Database,
+        goals: GoalStore,
+        *,
+        clock: Clock = utc_now,
+        max_batch: int = MAX_BATCH,
+        gather_turns: int = GATHER_TURNS,
+    ) -> None:
         self._db = db
         self._goals = goals
         self._clock = clock
+        self._max_batch = max_batch
+        self._gather_turns = gather_turns
         self._queue: asyncio.Queue[_PledgeRequest | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._accepting = False
@@ -327,7 +337,7 @@ class PledgeWriter:
                     stopping = True
                     break
                 batch.append(item)
-                if len(batch) >= MAX_BATCH or self._queue.empty():
+                if len(batch) >= self._max_batch or self._queue.empty():
                     break
                 item = self._queue.get_nowait()
             if batch:
@@ -344,7 +354,7 @@ class PledgeWriter:
         pledge waits one turn: nothing else is ready to run.
         """
         try:
-            for _ in range(GATHER_TURNS):
+            for _ in range(self._gather_turns):
                 waiting = self._queue.qsize()
                 await asyncio.sleep(0)
                 if self._queue.qsize() == waiting:

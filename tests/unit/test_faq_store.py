@@ -14,7 +14,6 @@ import pytest
 
 from coinhelp.db import Database
 from coinhelp.errors import Conflict, InvalidInput, NotFound, UserError
-from coinhelp.faq import store as store_module
 from coinhelp.faq.edits import ImportResult, TextRef
 from coinhelp.faq.entries import FaqEntry
 from coinhelp.faq.store import FaqStore
@@ -245,9 +244,9 @@ async def test_names_an_entry_already_had_never_block_editing_it(db: Database) -
 
 
 async def test_the_server_cannot_grow_past_its_entry_limit(
-    store: FaqStore, monkeypatch: pytest.MonkeyPatch
+    db: Database,
 ) -> None:
-    monkeypatch.setattr(store_module, "MAX_ENTRIES_PER_GUILD", 2)
+    store = FaqStore(db, {"en": CURATED}, clock=lambda: EDIT_TIME, max_entries=2)
     await set_entry(store, "one", title="One")
     await store.remove(GUILD_A, "scams", editor_id=MOD)
     with refused(InvalidInput, "the limit is 2"):
@@ -701,9 +700,9 @@ async def test_a_file_over_one_megabyte_is_refused_unread(store: FaqStore) -> No
 
 
 async def test_an_import_past_the_entry_limit_changes_nothing(
-    store: FaqStore, db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database,
 ) -> None:
-    monkeypatch.setattr(store_module, "MAX_ENTRIES_PER_GUILD", 2)
+    store = FaqStore(db, {"en": CURATED}, clock=lambda: EDIT_TIME, max_entries=2)
     text = "entries:\n" + "".join(f"  e{n}:\n    title: T{n}\n    body: B\n" for n in range(3))
     with refused(InvalidInput, "the limit is 2"):
         await store.import_yaml(GUILD_A, text, editor_id=MOD)

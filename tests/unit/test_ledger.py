@@ -431,11 +431,17 @@ async def test_a_repeated_interaction_in_one_batch_counts_once(ledger: Ledger) -
     assert (await ledger.goals.progress(GUILD, goal.id)).total == 10
 
 
-@pytest.mark.parametrize("max_batch", [500, 7])
+@pytest.mark.parametrize("max_batch", [500, 7])  # 7: milestones span batches
 async def test_300_pledges_at_once_give_exact_totals_and_each_milestone_once(
+    db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch, max_batch: int
+) -> None:
+    async with Ledger(db, clock=clock, max_batch=max_batch) as ledger:
+        await check_300_pledges_at_once(ledger, db, monkeypatch, max_batch)
+
+
+async def check_300_pledges_at_once(
     ledger: Ledger, db: Database, monkeypatch: pytest.MonkeyPatch, max_batch: int
 ) -> None:
-    monkeypatch.setattr(pledges_module, "MAX_BATCH", max_batch)  # 7: milestones span batches
     goal = await make_goal(ledger, target=30_000)
     writes = count_writes(db, monkeypatch)
     results = await asyncio.gather(
@@ -465,21 +471,21 @@ async def test_300_pledges_at_once_give_exact_totals_and_each_milestone_once(
 
 @pytest.mark.parametrize("gather_turns", [pledges_module.GATHER_TURNS, 0])
 async def test_pledges_made_a_moment_apart_share_one_commit(
-    ledger: Ledger, db: Database, monkeypatch: pytest.MonkeyPatch, gather_turns: int
+    db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch, gather_turns: int
 ) -> None:
     """Members pledging together reach the ledger a few turns of the event loop
     apart, each from inside their own interaction: one commit takes them all,
     not the first few alone and the rest after them (0 turns: how it was)."""
-    monkeypatch.setattr(pledges_module, "GATHER_TURNS", gather_turns)
-    goal = await make_goal(ledger, target=10_000)
-    writes = count_writes(db, monkeypatch)
+    async with Ledger(db, clock=clock, gather_turns=gather_turns) as ledger:
+        goal = await make_goal(ledger, target=10_000)
+        writes = count_writes(db, monkeypatch)
 
-    async def after(turns: int, member: int) -> Pledge:
-        for _ in range(turns):
-            await asyncio.sleep(0)
-        return await pledge(ledger, goal, member, coins=10)
+        async def after(turns: int, member: int) -> Pledge:
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            return await pledge(ledger, goal, member, coins=10)
 
-    results = await asyncio.gather(*[after(n % 4, n) for n in range(40)])
+        results = await asyncio.gather(*[after(n % 4, n) for n in range(40)])
     assert sorted(r.total for r in results) == list(range(10, 410, 10))
     assert (len(writes) == 1) == (gather_turns > 0), writes
 
