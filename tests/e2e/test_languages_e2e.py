@@ -215,3 +215,12 @@ async def test_a_language_discord_would_not_offer_is_refused_clearly(server: Ser
     ).response()
     assert handle.ephemeral
     assert "coinhelp does not speak 'xx'" in handle.content
+
+
+async def test_topic_autocomplete_shows_titles_in_the_members_language(server: Server) -> None:
+    fan = member(server, "pt-BR")
+    choices = await server.standin.autocomplete(
+        server.guild, fan, "faq", focused="topic", topic="reembolso"
+    )
+    assert choices and choices[0]["value"] == "refund"
+    assert choices[0]["name"].startswith(title("pt-BR", "refund")[:60])
