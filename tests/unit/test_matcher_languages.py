@@ -5,8 +5,8 @@ questions (tests/data/questions/<language>.yaml, written blind). Their `tune`
 split is training and tuning data: its answerable questions are examples of their
 entries, and the language's profile (coinhelp/data/language-<language>.yaml) was
 written while looking at it, its `calibration:` thresholds chosen on it (a grid
-search maximising top-1 plus correct "none"). The `holdout` split was never looked at one by one;
-the test asserts its totals. Run with `-s` to see the table.
+search maximising top-1 plus correct "none"). The `holdout` split was never
+looked at one by one; the test asserts its totals. Run with `-s` to see the table.
 """
 
 from __future__ import annotations
