@@ -5,7 +5,16 @@ split of tests/data/faq_questions.yaml: each question scored by a matcher whose
 examples did not include it), with a margin for small talk worded in ways the
 lexicon has never seen; the holdout split measures how well all this generalises
 (tests/unit/test_matcher.py). Change one and rerun those tests.
+
+The decision thresholds (`Thresholds`) are English's here; another language's
+profile may override some of them (its `calibration:` section), chosen on that
+language's tune questions (tests/unit/test_matcher_languages.py).
 """
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
 
 # How much a term counts in the text score, depending on where the entry has it.
 NAME_WEIGHT = 1.0  # title, an alias
@@ -41,3 +50,19 @@ EXAMPLE_WORD_MIN = 2  # a word in this many example questions is a typo's target
 
 FUZZY_MIN = 0.25  # autocomplete and suggestions: fuzzy matches scoring at least this
 FUZZY_SHARE = 0.5  # ... and at least this share of the best fuzzy match
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The decision thresholds of /ask in one language (English's by default)."""
+
+    answer_min: float = ANSWER_MIN
+    answer_margin: float = ANSWER_MARGIN
+    unsure_min: float = UNSURE_MIN
+    anchored_min: float = ANCHORED_MIN
+    sparse_share: float = SPARSE_SHARE
+    candidate_share: float = CANDIDATE_SHARE
+
+
+ENGLISH_THRESHOLDS = Thresholds()
+THRESHOLD_NAMES = tuple(field.name for field in dataclasses.fields(Thresholds))

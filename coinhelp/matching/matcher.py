@@ -21,17 +21,7 @@ from typing import Literal
 from coinhelp.faq.entries import FaqEntry
 from coinhelp.faq.names import name_form
 from coinhelp.matching.analysis import EntryAnalysis, analyse, example_words
-from coinhelp.matching.calibration import (
-    ANCHORED_MIN,
-    ANSWER_MARGIN,
-    ANSWER_MIN,
-    CANDIDATE_SHARE,
-    EXAMPLE_WORD_MIN,
-    FUZZY_MIN,
-    FUZZY_SHARE,
-    SPARSE_SHARE,
-    UNSURE_MIN,
-)
+from coinhelp.matching.calibration import EXAMPLE_WORD_MIN, FUZZY_MIN, FUZZY_SHARE
 from coinhelp.matching.lexicon import OFF_TOPIC
 from coinhelp.matching.names import NameIndex
 from coinhelp.matching.profile import Profile, profile_for
@@ -83,6 +73,7 @@ class Matcher:
         self._scorer = Scorer(self.entries, analysed, profile)
         self._postings = self._scorer.postings
         self._anchors = profile.lexicon.anchors
+        self._thresholds = profile.thresholds
         self._reader = QuestionReader(
             profile,
             _speller(self.entries, analysed, profile),
@@ -105,22 +96,23 @@ class Matcher:
         query = self._reader.query(question)
         ranked = self._scorer.rank(query)
         anchored = self._anchored(query)
-        floor = ANCHORED_MIN if anchored else UNSURE_MIN
+        limits = self._thresholds
+        floor = limits.anchored_min if anchored else limits.unsure_min
         if not anchored and ranked:
             # Common words only ("is tiktok down?", "what phone case do you use"):
             # almost any entry covers them, and they say too little to answer.
             scorer = self._scorer
-            floor *= max(1.0, SPARSE_SHARE * scorer.unknown_idf / scorer.information(query))
+            floor *= max(1.0, limits.sparse_share * scorer.unknown_idf / scorer.information(query))
         if not ranked or ranked[0][1] < floor:
             return AskResult("none", ())
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if best >= ANSWER_MIN and runner_up < best * ANSWER_MARGIN:
+        if best >= limits.answer_min and runner_up < best * limits.answer_margin:
             return self._result("answer", ranked[:1])
-        close = [item for item in ranked[:3] if item[1] >= best * CANDIDATE_SHARE]
+        close = [item for item in ranked[:3] if item[1] >= best * limits.candidate_share]
         if len(close) >= 2:
             return self._result("unsure", close)
-        if best >= ANSWER_MIN:
+        if best >= limits.answer_min:
             return self._result("answer", ranked[:1])
         # Likely, but not sure enough to answer outright: offer it, with the
         # runner-up as the alternative.

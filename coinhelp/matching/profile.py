@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import Stemmer  # PyStemmer: the Snowball stemmers, in C
 
 from coinhelp.i18n import LANGUAGES
+from coinhelp.matching.calibration import ENGLISH_THRESHOLDS, THRESHOLD_NAMES, Thresholds
 from coinhelp.matching.lexicon import (
     ENGLISH_INDEX,
     ENGLISH_LEXICON,
@@ -45,6 +46,7 @@ DATA_DIR = Path(__file__).parents[1] / "data"
 PROFILE_SECTIONS = frozenset(
     {"stemmer", "apostrophes", "stopwords", "merges", "shorthand", *LEXICON_SECTIONS}
 )
+OPTIONAL_SECTIONS = frozenset({"calibration"})
 STEMS_CACHED = 65536  # per language: people keep using the same words
 
 
@@ -57,6 +59,7 @@ class Profile:
     stem: Callable[[str], str]  # a word → its stem
     stopwords: frozenset[str]  # words that say nothing about which entry is meant
     lexicon: LexiconIndex
+    thresholds: Thresholds = field(default=ENGLISH_THRESHOLDS)  # when /ask answers
 
 
 ENGLISH = Profile("en", split_words, stem, STOPWORDS, ENGLISH_INDEX)
@@ -79,7 +82,7 @@ def snowball_stem(algorithm: str) -> Callable[[str], str]:
 
 def load_profile(path: Path, language: str) -> Profile:
     """The profile in `path` for `language` (not English), checked."""
-    data = read_sections(path, set(PROFILE_SECTIONS))
+    data = read_sections(path, set(PROFILE_SECTIONS), OPTIONAL_SECTIONS)
     algorithm = data["stemmer"]
     if algorithm not in Stemmer.algorithms():
         raise ValueError(f"{path}: stemmer: {algorithm!r} is not a Snowball stemmer")
@@ -105,7 +108,24 @@ def load_profile(path: Path, language: str) -> Profile:
     stem_of = snowball_stem(str(algorithm))
     lexicon = parse_lexicon(path, data, ENGLISH_LEXICON.concepts)
     index = LexiconIndex(lexicon, stem_of, ENGLISH_LEXICON)
-    return Profile(language, splitter.split, stem_of, stopwords, index)
+    thresholds = _thresholds(path, data.get("calibration"))
+    return Profile(language, splitter.split, stem_of, stopwords, index, thresholds)
+
+
+def _thresholds(path: Path, value: object) -> Thresholds:
+    """English's thresholds with the `calibration:` section's values instead."""
+    if value is None:
+        return ENGLISH_THRESHOLDS
+    if not isinstance(value, dict):
+        raise ValueError(f"{path}: calibration: expected a mapping")
+    for name, number in value.items():
+        if name not in THRESHOLD_NAMES:
+            raise ValueError(
+                f"{path}: calibration: {name!r} is not one of {', '.join(THRESHOLD_NAMES)}"
+            )
+        if isinstance(number, bool) or not isinstance(number, int | float) or not 0 < number < 2:
+            raise ValueError(f"{path}: calibration: {name}: expected a number between 0 and 2")
+    return Thresholds(**{name: float(number) for name, number in value.items()})
 
 
 def _mapping(path: Path, section: str, value: object) -> dict[str, str]:

@@ -30,13 +30,16 @@ WORD_RE = re.compile(r"[^\W_]+")  # letters and digits of any script
 NUMBER_RE = re.compile(r"^[0-9]+[ks]?$")  # 6607, 10k, 18s
 
 
-def read_sections(path: Path, sections: set[str]) -> dict[str, object]:
-    """The YAML file `path` as its top-level sections, which must be `sections`."""
+def read_sections(
+    path: Path, sections: set[str], optional: frozenset[str] = frozenset()
+) -> dict[str, object]:
+    """The YAML file `path` as its top-level sections, which must be `sections`
+    (plus any of `optional`)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise ValueError(f"{path}: not valid YAML: {error}") from error
-    if not isinstance(data, dict) or set(data) != sections:
+    if not isinstance(data, dict) or not sections <= set(data) <= sections | optional:
         raise ValueError(f"{path}: expected exactly the sections {', '.join(sorted(sections))}")
     return data
 
