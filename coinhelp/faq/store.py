@@ -34,6 +34,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+import aiosqlite
+
 from coinhelp.clock import Clock, utc_now
 from coinhelp.db import Database
 from coinhelp.errors import Conflict, NotFound
@@ -45,13 +47,15 @@ from coinhelp.faq.edits import (
     plan_import,
     with_states,
 )
-from coinhelp.faq.entries import FaqEntry, checked_key, checked_text, normal_key
+from coinhelp.faq.entries import EntryText, FaqEntry, checked_key, checked_text, normal_key
 from coinhelp.faq.shown import curated_entry, server_entry, shown_entries
 from coinhelp.faq.transfer import export_text, import_refused, import_text, parse_import
 from coinhelp.faq.versions import (
+    Action,
     FaqVersion,
     State,
     States,
+    Status,
     append_version,
     check_version_room,
     load_states,
@@ -248,18 +252,8 @@ class FaqStore:
             if clash is not None:
                 raise Conflict("faq.name_taken", clash=clash)
             check_room(self._curated, states, after, self._max_entries)
-            await check_version_room(conn, guild_id, 1)
-            version = await append_version(
-                conn,
-                guild_id,
-                key,
-                language,
-                current,
-                "set",
-                "edited",
-                text,
-                editor_id,
-                self._clock(),
+            version = await self._append(
+                conn, guild_id, key, language, current, "set", "edited", text, editor_id
             )
         return await self._written(guild_id, key, language, version, editor_id)
 
@@ -279,18 +273,8 @@ class FaqStore:
                 if key in self._curated:
                     raise Conflict("faq.already_hidden", key=key)
                 raise NotFound("faq.not_found", key=key)
-            await check_version_room(conn, guild_id, 1)
-            version = await append_version(
-                conn,
-                guild_id,
-                key,
-                language,
-                current,
-                "remove",
-                "hidden",
-                None,
-                editor_id,
-                self._clock(),
+            version = await self._append(
+                conn, guild_id, key, language, current, "remove", "hidden", None, editor_id
             )
         return await self._written(guild_id, key, language, version, editor_id)
 
@@ -313,18 +297,8 @@ class FaqStore:
                 raise Conflict("faq.no_curated_text", key=key)
             if current is None or current.status == "curated":
                 raise Conflict("faq.already_curated", key=key)
-            await check_version_room(conn, guild_id, 1)
-            version = await append_version(
-                conn,
-                guild_id,
-                key,
-                language,
-                current,
-                "reset",
-                "curated",
-                None,
-                editor_id,
-                self._clock(),
+            version = await self._append(
+                conn, guild_id, key, language, current, "reset", "curated", None, editor_id
             )
         return await self._written(guild_id, key, language, version, editor_id)
 
@@ -367,19 +341,8 @@ class FaqStore:
                 if clash is not None:
                     raise Conflict("faq.revert_name_taken", version=version, clash=clash)
             check_room(self._curated, states, after, self._max_entries)
-            await check_version_room(conn, guild_id, 1)
-            new_version = await append_version(
-                conn,
-                guild_id,
-                key,
-                language,
-                current,
-                "revert",
-                status,
-                text,
-                editor_id,
-                self._clock(),
-                version,
+            new_version = await self._append(
+                conn, guild_id, key, language, current, "revert", status, text, editor_id, version
             )
         return await self._written(guild_id, key, language, new_version, editor_id)
 
@@ -468,6 +431,35 @@ class FaqStore:
 
     def _shown(self, states: States, language: str) -> dict[str, FaqEntry]:
         return shown_entries(self._curated_by_language, states, language)
+
+    async def _append(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        key: str,
+        language: str,
+        current: State | None,
+        action: Action,
+        status: Status,
+        text: EntryText | None,
+        editor_id: int,
+        reverted_from: int | None = None,
+    ) -> int:
+        """One new version of one text, if the server has room for it; its number."""
+        await check_version_room(conn, guild_id, 1)
+        return await append_version(
+            conn,
+            guild_id,
+            key,
+            language,
+            current,
+            action,
+            status,
+            text,
+            editor_id,
+            self._clock(),
+            reverted_from,
+        )
 
     async def _written(
         self, guild_id: int, key: str, language: str, version: int, editor_id: int
