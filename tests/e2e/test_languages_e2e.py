@@ -8,6 +8,7 @@ another language is answered in the language they typed.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -153,9 +154,14 @@ async def test_a_changed_translation_is_synced_once(standin: StandIn, tmp_path: 
 LOCALES = [(locale, language) for locale, language, _, _ in ASKED]
 
 
+@functools.cache
+def catalogs() -> Catalogs:
+    return Catalogs()
+
+
 def translated(language: str, english: str, **values: object) -> str:
     """`english` as the bot's catalog for `language` words it, with `values` filled in."""
-    return Catalogs().gettext(language, english) % values
+    return catalogs().gettext(language, english) % values
 
 
 @pytest.mark.parametrize(("locale", "language"), LOCALES)
@@ -224,3 +230,27 @@ async def test_topic_autocomplete_shows_titles_in_the_members_language(server: S
     )
     assert choices and choices[0]["value"] == "refund"
     assert choices[0]["name"].startswith(title("pt-BR", "refund")[:60])
+
+
+async def test_an_entry_written_only_in_english_says_so_in_the_members_language(
+    server: Server,
+) -> None:
+    """A moderator's own entry has no Portuguese text: a Portuguese member gets the
+    English text, with a note in Portuguese saying why."""
+    opened = await server.run(server.mod, "faqadmin set", key="meetup", language="en")
+    fields = {
+        "coinhelp:faq:title": "When is the fan meetup?",
+        "coinhelp:faq:aliases": "meetup",
+        "coinhelp:faq:body": "Every first Saturday, in #events.",
+    }
+    await (await opened.submit_modal(fields)).response()
+    shown = await server.run(member(server, "pt-BR"), "faq", topic="meetup")
+    description = shown.embeds[0]["description"]
+    note = translated(
+        "pt-BR",
+        "This answer isn't written in your language yet, so here it is as it was written.",
+    )
+    assert description.startswith(f"*{note}*")
+    assert description.endswith("Every first Saturday, in #events.")
+    english = await server.run(server.alice, "faq", topic="meetup")
+    assert english.embeds[0]["description"] == "Every first Saturday, in #events."
